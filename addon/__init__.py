@@ -1,0 +1,57 @@
+"""The Flask application: ``create_app()`` assembles every part in one visible list."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask
+
+
+def create_app(config: Mapping[str, object] | None = None) -> Flask:
+    """Build the app from the environment, or from ``config`` (setting names) in tests.
+
+    Nothing connects at import time; the engine and Redis client are created here.
+    """
+    import connect
+
+    from . import db, dev, errors, jobs, log, ops, panels
+    from .config import load_settings
+    from .domain.secrets import SecretBox
+    from .domain.tenants import SqlTenantStore
+
+    settings = load_settings(config)
+    log.configure_logging(settings.log_level)
+
+    app = Flask(__name__)
+    app.config.update(TESTING=settings.testing, JSON_SORT_KEYS=False)
+    app.extensions["ledgerline.settings"] = settings
+
+    database = db.Database(settings.database_url)
+    db.init_app(app, database)
+    jobs.init_app(app, jobs.JobRunner(settings.redis_url, queue_prefix=settings.queue_prefix))
+    log.init_app(app)
+    errors.init_app(app)
+    store = SqlTenantStore(database, SecretBox(settings.secret_key),
+                           retention_days=settings.uninstalled_retention_days)
+    app.extensions["ledgerline.tenants"] = store
+    connect.init_app(
+        app,
+        config=connect.ConnectConfig(
+            base_url=settings.public_base_url,
+            addon_key=settings.addon_key,
+            install_keys_url=settings.connect_install_keys_url,
+            oauth_url=settings.atlassian_oauth_url,
+            jwt_leeway_seconds=settings.jwt_leeway_seconds,
+        ),
+        store=store,
+        error_response=errors.error_response,
+    )
+    app.register_blueprint(ops.bp)
+    app.register_blueprint(panels.bp)
+    if settings.dev_mode:
+        app.register_blueprint(dev.bp)
+    return app
+
+
+def get_settings(app: Flask):
+    return app.extensions["ledgerline.settings"]

@@ -1,0 +1,93 @@
+"""The only way to start background work: ``enqueue(dotted_path, *ids)``.
+
+With ``REDIS_URL`` set, jobs go to named RQ queues *after* the surrounding transaction commits,
+so a job never sees rows that were rolled back. Without Redis they run in-process, right after
+the commit. ``addon`` names jobs by dotted path and never imports ``worker``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from flask import Flask, current_app
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+EXTENSION_KEY = "ledgerline.jobs"
+QUEUE_NAMES = ("default", "sync", "maintenance")
+DEFAULT_TIMEOUT = 600
+
+
+class JobRunner:
+    def __init__(self, redis_url: str | None, *, queue_prefix: str = ""):
+        self.redis_url = redis_url
+        self.queue_prefix = queue_prefix
+        self._redis = Redis.from_url(redis_url) if redis_url else None
+
+    @property
+    def inline(self) -> bool:
+        return self._redis is None
+
+    @property
+    def redis(self) -> Redis | None:
+        return self._redis
+
+    def queue_name(self, name: str) -> str:
+        return f"{self.queue_prefix}{name}"
+
+    def queue(self, name: str = "default") -> Queue:
+        if name not in QUEUE_NAMES:
+            raise ValueError(f"unknown queue {name!r}")
+        return Queue(self.queue_name(name), connection=self._redis)
+
+    def enqueue(self, path: str, *args, queue: str = "default", job_id: str | None = None,
+                session: Session | None = None, timeout: int = DEFAULT_TIMEOUT) -> None:
+        """Run ``path(*args)`` in the background once ``session`` (if given) commits."""
+        if session is not None and session.in_transaction():
+            event.listen(session, "after_commit",
+                         lambda _s: self._dispatch(path, args, queue, job_id, timeout), once=True)
+            return
+        self._dispatch(path, args, queue, job_id, timeout)
+
+    def _dispatch(self, path, args, queue, job_id, timeout) -> None:
+        if self.inline:
+            run_inline(path, args)
+            return
+        try:
+            self.queue(queue).enqueue_call(
+                path, args=args, job_id=job_id, timeout=timeout,
+                result_ttl=3600, failure_ttl=7 * 24 * 3600,
+            )
+        except RedisError:
+            # The caller's data is committed; periodic sweeps pick up what was not enqueued.
+            log.warning("could not enqueue job", extra={"job": path}, exc_info=True)
+
+    def ping(self) -> None:
+        if self._redis is not None:
+            self._redis.ping()
+
+
+def run_inline(path: str, args) -> None:
+    module_name, _, func_name = path.rpartition(".")
+    func = getattr(importlib.import_module(module_name), func_name)
+    try:
+        func(*args)
+    except Exception:
+        log.exception("in-process job failed", extra={"job": path})
+
+
+def init_app(app: Flask, runner: JobRunner) -> None:
+    app.extensions[EXTENSION_KEY] = runner
+
+
+def get_jobs() -> JobRunner:
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def enqueue(path: str, *args, **options) -> None:
+    get_jobs().enqueue(path, *args, **options)

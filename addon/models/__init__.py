@@ -1,0 +1,19 @@
+"""Persistence only. Import every model here so Alembic and the architecture test see them all."""
+
+from .base import AppSession, Base, CrossTenantAccess, TenantScoped
+from .jira_mirror import JiraProject
+from .tenant import ConsumedInstallToken, Tenant
+
+# Models that are deliberately not tenant-scoped (the tenant registry itself, protocol state).
+GLOBAL_MODELS = (Tenant, ConsumedInstallToken)
+
+__all__ = [
+    "AppSession",
+    "Base",
+    "ConsumedInstallToken",
+    "CrossTenantAccess",
+    "GLOBAL_MODELS",
+    "JiraProject",
+    "Tenant",
+    "TenantScoped",
+]

@@ -1,0 +1,17 @@
+"""Iframe modules shown inside Jira: thin views over the domain, rendered from templates."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from connect.context import current_context
+
+bp = Blueprint("panels", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/panels/static")
+
+
+@bp.get("/pages/home")
+def home():
+    """The app's global page: who and where the viewer is, a starting point for later pages."""
+    context = current_context()
+    return render_template("home.html", tenant=context.tenant, account_id=context.account_id)

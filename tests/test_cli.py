@@ -1,0 +1,62 @@
+"""The ``ledgerline`` command, run as a real process the way ``make run`` runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy import inspect
+from sqlalchemy import text
+
+LEDGERLINE = str(Path(sys.executable).with_name("ledgerline"))
+
+
+def _run(args, tmp_path, **env):
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", **env}
+    environment.pop("REDIS_URL", None)
+    return subprocess.run([LEDGERLINE, *args], env=environment, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_migrate_builds_the_schema(tmp_path):
+    result = _run(["migrate"], tmp_path, DEV_MODE="1")
+    assert result.returncode == 0, result.stderr
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    assert {"tenants", "jira_projects", "alembic_version"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_demo_seeds_one_demo_tenant_idempotently(tmp_path):
+    assert _run(["migrate"], tmp_path, DEV_MODE="1").returncode == 0
+    for _ in range(2):
+        result = _run(["demo"], tmp_path, DEV_MODE="1")
+        assert result.returncode == 0, result.stderr
+        assert "/dev" in result.stdout
+    engine = create_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT client_key, is_demo FROM tenants")).all() == [
+            ("ledgerline-demo", True)]
+    engine.dispose()
+
+
+def test_demo_is_refused_outside_dev_mode(tmp_path):
+    result = _run(["demo"], tmp_path, DEV_MODE="0", SECRET_KEY="k" * 32)
+    assert result.returncode != 0
+    assert "DEV_MODE" in result.stderr
+
+
+def test_the_app_refuses_to_start_without_a_secret_key_in_production(tmp_path):
+    result = _run(["migrate"], tmp_path, DEV_MODE="0", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["worker", "scheduler"])
+def test_queue_commands_explain_that_redis_is_needed(tmp_path, command):
+    result = _run([command], tmp_path, DEV_MODE="1")
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr

@@ -1,0 +1,41 @@
+"""Dev mode: ``/dev`` loads every page with a locally minted JWT for the demo tenant."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from addon import create_app
+
+from .conftest import app_config
+
+
+@pytest.fixture
+def demo_tenant(app, live_app):
+    settings = app.extensions["ledgerline.settings"]
+    return app.extensions["ledgerline.tenants"].ensure_demo_tenant(
+        base_url=f"{settings.public_base_url}/dev/jira")
+
+
+def test_dev_page_opens_every_module_with_a_valid_token(live_app, demo_tenant, http):
+    page = http.get(f"{live_app.url}/dev")
+    assert page.status_code == 200
+    frames = [unescape(src) for src in re.findall(r'<iframe[^>]*src="([^"]+)"', page.text)]
+    assert frames, "the descriptor's pages should be listed"
+    for src in frames:
+        response = http.get(f"{live_app.url}{src}")
+        assert response.status_code == 200, (src, response.text)
+        assert demo_tenant.client_key in response.text
+
+
+def test_dev_page_without_demo_tenant_says_how_to_seed_it(live_app, http):
+    page = http.get(f"{live_app.url}/dev")
+    assert page.status_code == 200
+    assert "ledgerline demo" in page.text
+
+
+def test_dev_page_does_not_exist_outside_dev_mode(backend):
+    app = create_app(app_config(backend, dev_mode=False))
+    assert app.test_client().get("/dev").status_code == 404
