@@ -14,7 +14,13 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """
     import connect
 
-    from . import db, dev, errors, jobs, log, ops, panels
+    from . import db
+    from . import dev
+    from . import errors
+    from . import jobs
+    from . import log
+    from . import ops
+    from . import panels
     from .config import load_settings
     from .domain.secrets import SecretBox
     from .domain.tenants import SqlTenantStore

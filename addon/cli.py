@@ -7,11 +7,14 @@ import threading
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup
+from flask.cli import with_appcontext
 
-from . import create_app, get_settings
+from . import create_app
+from . import get_settings
 from . import migrate as migrations
-from .jobs import QUEUE_NAMES, get_jobs
+from .jobs import QUEUE_NAMES
+from .jobs import get_jobs
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=False,

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
+from dataclasses import fields
+from dataclasses import replace
 from pathlib import Path
 
 DEV_SECRET_KEY = "ledgerline-dev-only-secret-key"  # never accepted outside DEV_MODE

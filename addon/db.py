@@ -6,9 +6,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import Flask, current_app, g
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from flask import Flask
+from flask import current_app
+from flask import g
+from sqlalchemy import create_engine
+from sqlalchemy import event
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from .models import AppSession

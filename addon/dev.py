@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
+from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint
+from flask import current_app
+from flask import render_template
 
 from connect import get_connect
 from connect import jwt as connect_jwt

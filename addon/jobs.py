@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib
 import logging
 
-from flask import Flask, current_app
+from flask import Flask
+from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue

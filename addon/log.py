@@ -9,7 +9,10 @@ import sys
 import time
 import uuid
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask
+from flask import g
+from flask import has_request_context
+from flask import request
 
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}

@@ -11,16 +11,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, jsonify
+from flask import Blueprint
+from flask import Flask
+from flask import Response
+from flask import jsonify
 
-from .client import ImpersonationTokenCache, SignedJiraSession
-from .context import install_guard, public
+from .client import BearerJiraSession
+from .client import ImpersonationError
+from .client import ImpersonationTokenCache
+from .client import SignedJiraSession
+from .context import install_guard
+from .context import public
 from .descriptor import Descriptor
 from .errors import ConnectAuthError
 from .install_keys import InstallKeyCache
 from .lifecycle import LifecycleBodyError
 from .lifecycle import create_blueprint as lifecycle_blueprint
-from .store import TenantRecord, TenantStore
+from .store import TenantRecord
+from .store import TenantStore
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "connect"
@@ -50,9 +58,27 @@ class Connect:
         self.install_keys = InstallKeyCache(config.install_keys_url)
         self.impersonation = ImpersonationTokenCache(config.oauth_url)
 
-    def app_session(self, tenant: TenantRecord) -> SignedJiraSession:
+    def app_session(self, tenant: TenantRecord, **options) -> SignedJiraSession:
         """A requests session that signs each call to this tenant's Jira as the app."""
-        return SignedJiraSession(self.config.addon_key, tenant.base_url, tenant.shared_secret)
+        return SignedJiraSession(self.config.addon_key, tenant.base_url, tenant.shared_secret,
+                                 **options)
+
+    def user_session(self, tenant: TenantRecord, account_id: str, **options) -> BearerJiraSession:
+        """A session acting as ``account_id`` (ACT_AS_USER): OAuth 2.0 JWT-bearer tokens, cached.
+
+        The grant is requested lazily, on the first call; it raises ``ImpersonationError`` when
+        the tenant gave no ``oauthClientId`` or the authorization server refuses.
+        """
+        def token() -> str:
+            if not tenant.oauth_client_id:
+                raise ImpersonationError(None, "tenant has no oauthClientId")
+            return self.impersonation.token_for(
+                client_key=tenant.client_key, oauth_client_id=tenant.oauth_client_id,
+                shared_secret=tenant.shared_secret, base_url=tenant.base_url,
+                account_id=account_id,
+            )
+
+        return BearerJiraSession(tenant.base_url, token, **options)
 
 
 def _default_error(status: int, code: str, message: str, field: str | None) -> Response:

@@ -10,7 +10,8 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
@@ -18,7 +19,8 @@ from urllib.parse import urlsplit
 import requests
 from atlassian import Jira
 
-from connect.jwt import encode_hs256, sign_request
+from connect.jwt import encode_hs256
+from connect.jwt import sign_request
 
 RETRY_STATUSES = frozenset({429, 503})
 _DEFAULT_PORTS = {"http": 80, "https": 443}

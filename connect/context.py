@@ -10,14 +10,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from urllib.parse import quote, urlsplit
+from dataclasses import dataclass
+from dataclasses import field
+from urllib.parse import quote
+from urllib.parse import urlsplit
 
-from flask import Flask, g, request
+from flask import Flask
+from flask import g
+from flask import request
 
 from . import jwt as connect_jwt
-from .errors import MissingToken, TenantDisabled, UnknownIssuer
-from .store import TenantRecord, TenantStore
+from .errors import MissingToken
+from .errors import TenantDisabled
+from .errors import UnknownIssuer
+from .store import TenantRecord
+from .store import TenantStore
 
 AUTH_MODE_ATTR = "_connect_auth_mode"
 MODE_JWT = "jwt"

@@ -15,7 +15,8 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
-from connect.errors import InstallKeyUnavailable, UnknownKeyId
+from connect.errors import InstallKeyUnavailable
+from connect.errors import UnknownKeyId
 
 _KID = re.compile(r"[A-Za-z0-9._\-/]{1,200}")
 

@@ -12,26 +12,29 @@ implementations (see ``/work/shared/connect/PROTOCOL.md``).
 import hashlib
 import hmac
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl
+from urllib.parse import quote
+from urllib.parse import urlsplit
 
 import jwt as pyjwt
 
-from connect.errors import (
-    AudienceMismatch,
-    BadSignature,
-    ContextQshNotAllowed,
-    InstallKeyUnavailable,
-    MalformedToken,
-    MissingQsh,
-    MissingToken,
-    QshMismatch,
-    TokenExpired,
-    TokenNotYetValid,
-    UnknownIssuer,
-    UnsupportedAlgorithm,
-)
+from connect.errors import AudienceMismatch
+from connect.errors import BadSignature
+from connect.errors import ContextQshNotAllowed
+from connect.errors import InstallKeyUnavailable
+from connect.errors import MalformedToken
+from connect.errors import MissingQsh
+from connect.errors import MissingToken
+from connect.errors import QshMismatch
+from connect.errors import TokenExpired
+from connect.errors import TokenNotYetValid
+from connect.errors import UnknownIssuer
+from connect.errors import UnsupportedAlgorithm
 
 CONTEXT_QSH = "context-qsh"
 

@@ -6,16 +6,26 @@ accepted only from a signed install whose ``iss`` is the body's ``clientKey``.
 
 from __future__ import annotations
 
+import hashlib
 import time
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
-from flask import Blueprint, request
+from flask import Blueprint
+from flask import request
 
 from . import jwt as connect_jwt
-from .context import extract_token, lifecycle_callback, request_path
-from .errors import IssuerMismatch, MissingToken, UnknownIssuer
+from .context import extract_token
+from .context import lifecycle_callback
+from .context import request_path
+from .errors import IssuerMismatch
+from .errors import MissingToken
+from .errors import UnknownIssuer
 from .install_keys import InstallKeyCache
-from .store import InstallPayload, LifecycleToken, TenantRecord, TenantStore
+from .store import InstallPayload
+from .store import LifecycleToken
+from .store import TenantRecord
+from .store import TenantStore
 
 
 class LifecycleBodyError(ValueError):
@@ -73,6 +83,7 @@ def _lifecycle_token(token: str, claims: dict) -> LifecycleToken:
     return LifecycleToken(
         fingerprint=connect_jwt.token_fingerprint(token),
         expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+        body_sha256=hashlib.sha256(request.get_data()).hexdigest(),
     )
 
 

@@ -47,10 +47,15 @@ class TenantRecord:
 
 @dataclass(frozen=True)
 class LifecycleToken:
-    """A lifecycle JWT's fingerprint and expiry, recorded so it is used only once."""
+    """A lifecycle JWT's fingerprint and expiry, recorded so it is used only once.
+
+    ``body_sha256`` tells Jira's retry of the same delivery (same token, same body: answered
+    again) from a replay (same token, another body: refused).
+    """
 
     fingerprint: str
     expires_at: datetime
+    body_sha256: str
 
 
 class TenantStore(Protocol):
@@ -58,7 +63,8 @@ class TenantStore(Protocol):
         """The tenant for ``client_key``, in any state, or None."""
 
     def save_install(self, payload: InstallPayload, token: LifecycleToken) -> TenantRecord:
-        """Create or update the tenant; raises ``TokenReplayed`` if the token was used before."""
+        """Create or update the tenant; raises ``TokenReplayed`` if the token was used before
+        with another body."""
 
     def mark_uninstalled(self, client_key: str, token: LifecycleToken) -> None:
         """Stop all access for the tenant and start its data-retention clock."""

@@ -10,11 +10,14 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from addon import create_app, migrate
+from addon import create_app
+from addon import migrate
 from addon.db import EXTENSION_KEY as DB_KEY
 from addon.models import Base
 
-from .backend import BackendUnavailable, drop_pg_database, select_backend
+from .backend import BackendUnavailable
+from .backend import drop_pg_database
+from .backend import select_backend
 from .live_server import LiveServer
 
 pytest_plugins = ["tests.fakejira.fixtures"]
@@ -104,10 +107,12 @@ def installed_site(live_app, jira_site):
 
 @pytest.fixture(autouse=True)
 def _empty_tables(request):
+    """Tests that touch the app's database leave it empty for the next one."""
+    uses_db = {"live_app", "app", "database"} & set(request.fixturenames)
+    database = request.getfixturevalue("database") if uses_db else None
     yield
-    if "live_app" not in request.fixturenames and "app" not in request.fixturenames:
+    if database is None:
         return
-    database = request.getfixturevalue("database")
     tables = list(reversed(Base.metadata.sorted_tables))
     with database.engine.begin() as conn:
         if database.dialect == "postgresql":

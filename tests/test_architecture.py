@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from addon.models import GLOBAL_MODELS, Base, TenantScoped
+from addon.models import GLOBAL_MODELS
+from addon.models import Base
+from addon.models import TenantScoped
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 
 import pytest
 
 from addon import create_app
-from addon.config import ConfigError, load_settings
+from addon.config import ConfigError
+from addon.config import load_settings
+from addon.log import JsonFormatter
 
 from .conftest import app_config
 
@@ -100,18 +103,30 @@ def test_unexpected_error_is_a_500_with_request_id_and_no_trace(backend):
     assert "Traceback" not in response.get_data(as_text=True)
 
 
-def test_request_log_is_json_with_request_id_and_no_token(live_app, installed_site, http,
-                                                          capfd):
+def test_request_log_is_json_with_tenant_and_request_id_and_no_token(live_app, installed_site,
+                                                                     http):
     token = installed_site.sign_app_request("GET", "/pages/home", account_id="u1")
-    logging.getLogger("ledgerline.access").setLevel(logging.INFO)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    access = logging.getLogger("ledgerline.access")
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
     try:
         http.get(f"{live_app.url}/pages/home", params={"jwt": token},
                  headers={"X-Request-Id": "abc-1"})
     finally:
-        logging.getLogger("ledgerline.access").setLevel(logging.NOTSET)
-    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines()
-             if line.startswith("{") and '"ledgerline.access"' in line]
-    (entry,) = [line for line in lines if line.get("request_id") == "abc-1"]
+        access.removeHandler(handler)
+        access.setLevel(logging.NOTSET)
+    (entry,) = [json.loads(line) for line in stream.getvalue().splitlines()
+                if '"abc-1"' in line]
     assert entry["path"] == "/pages/home" and entry["status"] == 200
     assert entry["tenant"] == installed_site.client_key
-    assert token not in json.dumps(lines)
+    assert token not in stream.getvalue()
+
+
+def test_log_formatter_redacts_tokens_and_secrets():
+    record = logging.makeLogRecord({"msg": "calling with eyJhbGciOi.eyJpc3Mi.c2lnbmF0dXJl",
+                                    "body": {"sharedSecret": "s3cret", "clientKey": "k"}})
+    line = JsonFormatter().format(record)
+    assert "eyJ" not in line and "s3cret" not in line and '"k"' in line

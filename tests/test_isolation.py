@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import aliased
 
-from addon.models import CrossTenantAccess, JiraProject, Tenant
+from addon.models import CrossTenantAccess
+from addon.models import JiraProject
+from addon.models import Tenant
 from addon.models.base import utcnow
 
 

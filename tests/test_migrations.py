@@ -8,12 +8,14 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine
+from sqlalchemy import inspect
 
 from addon import migrate
 from addon.models import Base
 
-from .backend import _create_pg_database, drop_pg_database
+from .backend import _create_pg_database
+from .backend import drop_pg_database
 
 
 def test_migrations_have_a_single_head():

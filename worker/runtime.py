@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask
+from flask import current_app
+from flask import has_app_context
 
 from addon import create_app
 from addon.db import EXTENSION_KEY as DB_KEY

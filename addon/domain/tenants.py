@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from connect.errors import TokenReplayed
-from connect.store import InstallPayload, LifecycleToken, TenantRecord
+from connect.store import InstallPayload
+from connect.store import LifecycleToken
+from connect.store import TenantRecord
 
-from ..models import ConsumedInstallToken, Tenant
+from ..models import ConsumedInstallToken
+from ..models import Tenant
 from ..models.base import utcnow
 from .secrets import SecretBox
 
@@ -56,8 +62,10 @@ class SqlTenantStore:
         now = self._clock()
         try:
             with self._db.transaction() as session:
-                _consume(session, token, now)
+                first_delivery = _consume(session, token, now)
                 tenant = _by_client_key(session, payload.client_key)
+                if not first_delivery and tenant is not None:
+                    return self._record(tenant)
                 if tenant is None:
                     tenant = Tenant(client_key=payload.client_key, installed_at=now)
                     session.add(tenant)
@@ -88,9 +96,9 @@ class SqlTenantStore:
         now = self._clock()
         try:
             with self._db.transaction() as session:
-                _consume(session, token, now)
+                first_delivery = _consume(session, token, now)
                 tenant = _by_client_key(session, client_key)
-                if tenant is None or not tenant.installed:
+                if not first_delivery or tenant is None or not tenant.installed:
                     return
                 tenant.installed = False
                 tenant.enabled = False
@@ -129,14 +137,25 @@ def _by_client_key(session: Session, client_key: str) -> Tenant | None:
     return session.scalar(select(Tenant).where(Tenant.client_key == client_key))
 
 
-def _consume(session: Session, token: LifecycleToken, now: datetime) -> None:
+def _consume(session: Session, token: LifecycleToken, now: datetime) -> bool:
+    """Record the token's use: True when new, False for Jira's retry of the same delivery.
+
+    Raises TokenReplayed when the token comes back with another body.
+    """
     session.execute(delete(ConsumedInstallToken).where(ConsumedInstallToken.expires_at < now))
-    session.add(ConsumedInstallToken(fingerprint=token.fingerprint, expires_at=token.expires_at))
-    session.flush()
+    seen = session.get(ConsumedInstallToken, token.fingerprint)
+    if seen is not None:
+        if hmac.compare_digest(seen.body_sha256, token.body_sha256):
+            return False
+        raise TokenReplayed()
+    session.add(ConsumedInstallToken(fingerprint=token.fingerprint, expires_at=token.expires_at,
+                                     body_sha256=token.body_sha256))
+    session.flush()  # a concurrent twin fails here with IntegrityError
+    return True
 
 
 def _is_replay(exc: IntegrityError) -> bool:
-    return "consumed_install_tokens" in str(exc.orig).lower() or "pk_consumed" in str(exc.orig)
+    return "consumed_install_tokens" in str(exc.orig).lower()
 
 
 def purge_expired_tenants(session: Session, *, now: datetime) -> list[str]:

@@ -1,7 +1,8 @@
 """Alembic environment: the URL comes from the caller's config (``ledgerline migrate``)."""
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import engine_from_config
+from sqlalchemy import pool
 
 from addon.models import Base
 

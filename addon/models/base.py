@@ -10,18 +10,20 @@ scoped and not listed in ``GLOBAL_MODELS``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, MetaData, event
-from sqlalchemy.orm import (
-    DeclarativeBase,
-    Mapped,
-    ORMExecuteState,
-    Session,
-    declared_attr,
-    mapped_column,
-    with_loader_criteria,
-)
+from sqlalchemy import DateTime
+from sqlalchemy import ForeignKey
+from sqlalchemy import MetaData
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import declared_attr
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import with_loader_criteria
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {

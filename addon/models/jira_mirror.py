@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
 
-from .base import Base, TenantScoped, Timestamps
+from .base import Base
+from .base import TenantScoped
+from .base import Timestamps
 
 
 class JiraProject(TenantScoped, Timestamps, Base):

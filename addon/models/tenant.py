@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
 
-from .base import Base, Timestamps, UTCDateTime
+from .base import Base
+from .base import Timestamps
+from .base import UTCDateTime
 
 
 class Tenant(Timestamps, Base):
@@ -52,4 +57,6 @@ class ConsumedInstallToken(Base):
     __tablename__ = "consumed_install_tokens"
 
     fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Jira retries a callback with the same token and body: that is answered, not refused.
+    body_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)

@@ -9,9 +9,11 @@ import json
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import jwt as pyjwt
@@ -19,14 +21,12 @@ import pytest
 import requests
 from atlassian_jwt.url_utils import hash_url
 
-from connect.client import (
-    BearerJiraSession,
-    ImpersonationError,
-    ImpersonationTokenCache,
-    SignedJiraSession,
-    jira_client,
-    retry_after_seconds,
-)
+from connect.client import BearerJiraSession
+from connect.client import ImpersonationError
+from connect.client import ImpersonationTokenCache
+from connect.client import SignedJiraSession
+from connect.client import jira_client
+from connect.client import retry_after_seconds
 
 APP_KEY = "com.example.ledgerline"
 SECRET = "jira-tenant-shared-secret-" + "0123456789abcdef" * 3

@@ -42,12 +42,12 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def _raw_token(header: dict, claims: dict, key: bytes | None) -> str:
+def _raw_token(header: dict, claims: dict, key: bytes | None, digest=hashlib.sha256) -> str:
     """A token built by hand, for shapes PyJWT refuses to produce (alg none, PEM as HMAC key)."""
     signing_input = f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims).encode())}"
     if key is None:
         return signing_input + "."
-    signature = hmac.new(key, signing_input.encode(), hashlib.sha256).digest()
+    signature = hmac.new(key, signing_input.encode(), digest).digest()
     return f"{signing_input}.{_b64(signature)}"
 
 
@@ -75,8 +75,9 @@ ATTACKS = {
     "context-qsh outside the REST API": lambda site, other, m, p: _hs256(site, m, p,
                                                                          qsh="context-qsh"),
     "alg none": lambda site, other, m, p: _unsigned(site, m, p),
-    "HS512": lambda site, other, m, p: pyjwt.encode(_claims(site, m, p), site.shared_secret,
-                                                    algorithm="HS512"),
+    "HS512": lambda site, other, m, p: _raw_token(
+        {"alg": "HS512", "typ": "JWT"}, _claims(site, m, p), site.shared_secret.encode(),
+        hashlib.sha512),
     "RS256 (alg confusion)": lambda site, other, m, p: pyjwt.encode(_claims(site, m, p), _RSA_KEY,
                                                                     algorithm="RS256"),
     "HS256 keyed with a public key PEM": lambda site, other, m, p: _raw_token(

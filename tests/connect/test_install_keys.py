@@ -2,16 +2,19 @@
 
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 
 import jwt as pyjwt
 import pytest
 import requests
 from atlassian_jwt.url_utils import hash_url
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from connect.errors import InstallKeyUnavailable, UnknownKeyId
+from connect.errors import InstallKeyUnavailable
+from connect.errors import UnknownKeyId
 from connect.install_keys import InstallKeyCache
 from connect.jwt import verify_install_token
 

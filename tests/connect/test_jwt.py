@@ -14,16 +14,15 @@ import jwt as pyjwt
 import pytest
 from atlassian_jwt.url_utils import hash_url
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from connect import errors
-from connect.jwt import (
-    CONTEXT_QSH,
-    sign_request,
-    token_fingerprint,
-    verify_install_token,
-    verify_request_token,
-)
+from connect.jwt import CONTEXT_QSH
+from connect.jwt import sign_request
+from connect.jwt import token_fingerprint
+from connect.jwt import verify_install_token
+from connect.jwt import verify_request_token
 
 NOW = 1_700_000_000
 CLIENT = "client-key-1"

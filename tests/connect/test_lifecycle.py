@@ -7,7 +7,8 @@ import logging
 import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from addon.models import Tenant
 
@@ -121,6 +122,14 @@ def test_replayed_install_token_with_a_new_secret_is_refused(installed_site, app
     assert response.status_code == 401
     assert response.json()["errors"]["code"] == "token_replayed"
     assert _stored_secret(app, installed_site.client_key) == secret
+
+
+def test_jira_retrying_the_same_install_delivery_is_answered_again(installed_site, app,
+                                                                    database):
+    response = installed_site.replay_install()
+    assert response.status_code == 204
+    assert _count(database) == 1
+    assert _stored_secret(app, installed_site.client_key) == installed_site.shared_secret
 
 
 def test_install_token_for_another_client_key_is_refused(installed_site, jira_site, live_app, app):

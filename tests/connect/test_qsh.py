@@ -1,20 +1,22 @@
 """qsh canonicalisation, checked against the spec's example and the independent atlassian_jwt."""
 
-from urllib.parse import quote, quote_plus, urlencode
+from urllib.parse import quote
+from urllib.parse import quote_plus
+from urllib.parse import urlencode
 
 import pytest
-from atlassian_jwt.url_utils import canonicalize_request, hash_url
-from hypothesis import given, settings
+from atlassian_jwt.url_utils import canonicalize_request
+from atlassian_jwt.url_utils import hash_url
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from connect.jwt import (
-    canonical_path,
-    canonical_query,
-    canonical_request,
-    compute_qsh,
-    relative_path,
-)
+from connect.jwt import canonical_path
+from connect.jwt import canonical_query
+from connect.jwt import canonical_request
+from connect.jwt import compute_qsh
+from connect.jwt import relative_path
 
 SPEC_EXAMPLE = (
     "GET&/path/to/service&first=param&repeated=parameter%201,parameter%202&zee_last=param"

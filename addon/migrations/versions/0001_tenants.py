@@ -18,6 +18,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('consumed_install_tokens',
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('body_sha256', sa.String(length=64), nullable=False),
     sa.Column('expires_at', addon.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('fingerprint', name=op.f('pk_consumed_install_tokens'))
     )

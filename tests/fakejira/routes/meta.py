@@ -1,0 +1,72 @@
+"""Who am I, users, server info, fields and permission checks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from typing import Any
+
+from .. import payloads
+from ..server import ApiError
+from ..server import RouteTable
+from ..timefmt import format_instant
+
+if TYPE_CHECKING:
+    from ..site import ApiCall
+
+routes = RouteTable()
+
+
+@routes.get("/rest/api/3/myself")
+def myself(call: ApiCall) -> Any:
+    return payloads.user_json(call.model, call.caller.account_id)
+
+
+@routes.get("/rest/api/3/user")
+def user(call: ApiCall) -> Any:
+    account_id = call.request.args.get("accountId")
+    if not account_id:
+        raise ApiError(400, "The accountId query parameter needs to be provided.")
+    body = payloads.user_json(call.model, account_id)
+    if body is None:
+        raise ApiError(404, "Specified user does not exist or you do not have required permissions")
+    return body
+
+
+@routes.get("/rest/api/3/serverInfo")
+def server_info(call: ApiCall) -> Any:
+    return {
+        "baseUrl": call.site.url,
+        "displayUrl": call.site.url,
+        "version": "1001.0.0-SNAPSHOT",
+        "versionNumbers": [1001, 0, 0],
+        "deploymentType": "Cloud",
+        "buildNumber": 100000,
+        "serverTime": format_instant(call.model.now()),
+        "serverTitle": call.site.name,
+    }
+
+
+@routes.get("/rest/api/3/field")
+def fields(call: ApiCall) -> Any:
+    with call.model.lock:
+        return payloads.field_list(call.model)
+
+
+@routes.post("/rest/api/3/permissions/check", scope="READ")
+def check_permissions(call: ApiCall) -> Any:
+    """Admins hold every global permission asked about; everyone holds project permissions."""
+    body = call.json_body() or {}
+    account_id = body.get("accountId") or call.caller.account_id
+    subject = call.model.users.get(account_id)
+    if subject is None:
+        raise ApiError(400, f"The user with account ID {account_id} does not exist.")
+    requested = body.get("globalPermissions", [])
+    granted = list(requested) if subject.admin and subject.active else []
+    project_grants = [
+        {"permission": permission, "projects": list(check.get("projects", [])),
+         "issues": list(check.get("issues", []))}
+        for check in body.get("projectPermissions", [])
+        for permission in check.get("permissions", [])
+        if subject.active
+    ]
+    return {"globalPermissions": granted, "projectPermissions": project_grants}
