@@ -57,11 +57,11 @@ class _TenantSession(requests.Session):
         self,
         base_url: str,
         *,
-        max_retries: int,
-        max_backoff: float,
-        sleep: Callable[[float], None],
-        clock: Callable[[], float],
-        timeout: float,
+        max_retries: int = 4,
+        max_backoff: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        timeout: float = 30.0,
     ) -> None:
         super().__init__()
         self.base_url = base_url.rstrip("/")
@@ -124,26 +124,8 @@ class _TenantSession(requests.Session):
 class SignedJiraSession(_TenantSession):
     """Calls the tenant's Jira as the app: a fresh ``Authorization: JWT`` per request and retry."""
 
-    def __init__(
-        self,
-        app_key: str,
-        base_url: str,
-        shared_secret: str,
-        *,
-        max_retries: int = 4,
-        max_backoff: float = 30.0,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.time,
-        timeout: float = 30.0,
-    ) -> None:
-        super().__init__(
-            base_url,
-            max_retries=max_retries,
-            max_backoff=max_backoff,
-            sleep=sleep,
-            clock=clock,
-            timeout=timeout,
-        )
+    def __init__(self, app_key: str, base_url: str, shared_secret: str, **options) -> None:
+        super().__init__(base_url, **options)
         self._app_key = app_key
         self._shared_secret = shared_secret
 
@@ -162,25 +144,8 @@ class SignedJiraSession(_TenantSession):
 class BearerJiraSession(_TenantSession):
     """Calls the tenant's Jira as a user, with ``token_provider()``'s OAuth access token."""
 
-    def __init__(
-        self,
-        base_url: str,
-        token_provider: Callable[[], str],
-        *,
-        max_retries: int = 4,
-        max_backoff: float = 30.0,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.time,
-        timeout: float = 30.0,
-    ) -> None:
-        super().__init__(
-            base_url,
-            max_retries=max_retries,
-            max_backoff=max_backoff,
-            sleep=sleep,
-            clock=clock,
-            timeout=timeout,
-        )
+    def __init__(self, base_url: str, token_provider: Callable[[], str], **options) -> None:
+        super().__init__(base_url, **options)
         self._token_provider = token_provider
 
     def _authorize(self, request: requests.PreparedRequest) -> None:

@@ -15,6 +15,7 @@ from flask import Blueprint
 from flask import request
 
 from . import jwt as connect_jwt
+from .context import authenticate_request
 from .context import extract_token
 from .context import lifecycle_callback
 from .context import request_path
@@ -79,6 +80,13 @@ def install_payload(body: dict) -> InstallPayload:
     )
 
 
+def _installed_tenant(store: TenantStore, client_key: str) -> TenantRecord:
+    tenant = store.find(client_key)
+    if tenant is None or not tenant.installed:
+        raise UnknownIssuer()
+    return tenant
+
+
 def _lifecycle_token(token: str, claims: dict) -> LifecycleToken:
     return LifecycleToken(
         fingerprint=connect_jwt.token_fingerprint(token),
@@ -113,26 +121,11 @@ def create_blueprint(*, store: TenantStore, descriptor, key_cache: InstallKeyCac
 
     def verify_shared_secret(client_key: str) -> TenantRecord:
         """HS256 verification for enabled/disabled: any installed tenant, enabled or not."""
-        token = extract_token()
-        if not token:
-            raise MissingToken()
-        found: dict[str, TenantRecord] = {}
-
-        def secret_for_issuer(iss: str) -> str:
-            tenant = store.find(iss)
-            if tenant is None or not tenant.installed:
-                raise UnknownIssuer()
-            found["tenant"] = tenant
-            return tenant.shared_secret
-
-        connect_jwt.verify_request_token(
-            token, method=request.method, path=request_path(base_url),
-            params=list(request.args.items(multi=True)), secret_for_issuer=secret_for_issuer,
-            allow_context_qsh=False, now=int(time.time()), leeway=leeway,
-        )
-        if found["tenant"].client_key != client_key:
+        context = authenticate_request(store, base_url=base_url, leeway=leeway,
+                                       allow_context=False, tenant_lookup=_installed_tenant)
+        if context.tenant.client_key != client_key:
             raise IssuerMismatch()
-        return found["tenant"]
+        return context.tenant
 
     @bp.post(descriptor.lifecycle_path("installed"))
     @lifecycle_callback
@@ -154,20 +147,20 @@ def create_blueprint(*, store: TenantStore, descriptor, key_cache: InstallKeyCac
         store.mark_uninstalled(client_key, _lifecycle_token(token, claims))
         return "", 204
 
+    def toggle(enabled: bool):
+        client_key = _string(_json_body(), "clientKey", required=True)
+        verify_shared_secret(client_key)
+        store.set_enabled(client_key, enabled)
+        return "", 204
+
     @bp.post(descriptor.lifecycle_path("enabled"))
     @lifecycle_callback
     def enabled():
-        client_key = _string(_json_body(), "clientKey", required=True)
-        verify_shared_secret(client_key)
-        store.set_enabled(client_key, True)
-        return "", 204
+        return toggle(True)
 
     @bp.post(descriptor.lifecycle_path("disabled"))
     @lifecycle_callback
     def disabled():
-        client_key = _string(_json_body(), "clientKey", required=True)
-        verify_shared_secret(client_key)
-        store.set_enabled(client_key, False)
-        return "", 204
+        return toggle(False)
 
     return bp
