@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
 
 from . import create_app
 from . import get_settings
@@ -45,7 +46,7 @@ def serve_command(host: str, port: int) -> None:
         threading.Thread(target=schedule.run_inline_scheduler, args=(app, stop),
                          daemon=True, name="inline-scheduler").start()
     click.echo(f"Ledgerline on http://{'localhost' if host == '127.0.0.1' else host}:{port}")
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 @main.command("worker")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import create_engine
 from sqlalchemy import inspect
 from sqlalchemy import text
@@ -60,3 +63,28 @@ def test_queue_commands_explain_that_redis_is_needed(tmp_path, command):
     result = _run([command], tmp_path, DEV_MODE="1")
     assert result.returncode != 0
     assert "REDIS_URL" in result.stderr
+
+
+def test_serve_answers_http_on_the_given_port(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert _run(["migrate"], tmp_path, DEV_MODE="1").returncode == 0
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+                   "DEV_MODE": "1"}
+    environment.pop("REDIS_URL", None)
+    server = subprocess.Popen([LEDGERLINE, "serve", "--port", str(port)], env=environment,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "the server never answered"
+                time.sleep(0.2)
+        assert response.json() == {"status": "ok"}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
