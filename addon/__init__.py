@@ -21,6 +21,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from . import log
     from . import ops
     from . import panels
+    from . import webhooks
     from .config import load_settings
     from .domain.secrets import SecretBox
     from .domain.tenants import SqlTenantStore
@@ -54,6 +55,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     )
     app.register_blueprint(ops.bp)
     app.register_blueprint(panels.bp)
+    app.register_blueprint(webhooks.bp)
     if settings.dev_mode:
         app.register_blueprint(dev.bp)
     return app

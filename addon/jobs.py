@@ -55,6 +55,29 @@ class JobRunner:
             return
         self._dispatch(path, args, queue, job_id, timeout)
 
+    def enqueue_once(self, key: str, path: str, *args, queue: str = "default",
+                     ttl_seconds: int = 600) -> None:
+        """Enqueue unless a job for ``key`` is already waiting (e.g. one inbox drain per tenant).
+
+        The job calls ``release_once(key)`` when it starts, so work that arrives while it runs
+        queues a fresh one. If Redis is down nothing is queued; the periodic sweep catches up.
+        """
+        if self.inline:
+            run_inline(path, args)
+            return
+        try:
+            if self._redis.set(self._once_key(key), "1", nx=True, ex=ttl_seconds):
+                self._dispatch(path, args, queue, None, DEFAULT_TIMEOUT)
+        except RedisError:
+            log.warning("could not enqueue job", extra={"job": path}, exc_info=True)
+
+    def release_once(self, key: str) -> None:
+        if self._redis is not None:
+            self._redis.delete(self._once_key(key))
+
+    def _once_key(self, key: str) -> str:
+        return f"{self.queue_prefix}ledgerline:once:{key}"
+
     def _dispatch(self, path, args, queue, job_id, timeout) -> None:
         if self.inline:
             run_inline(path, args)

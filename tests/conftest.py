@@ -91,6 +91,27 @@ def database(app):
 
 
 @pytest.fixture
+def run_jobs(app, backend):
+    """Run queued background jobs to completion (no-op when jobs already ran in-process)."""
+    from rq import SimpleWorker
+
+    from addon.jobs import EXTENSION_KEY as JOBS_KEY
+    from addon.jobs import QUEUE_NAMES
+
+    jobs = app.extensions[JOBS_KEY]
+
+    def run() -> None:
+        if jobs.inline:
+            return
+        with app.app_context():
+            worker = SimpleWorker([jobs.queue(name) for name in QUEUE_NAMES],
+                                  connection=jobs.redis)
+            worker.work(burst=True)
+
+    return run
+
+
+@pytest.fixture
 def http():
     with requests.Session() as session:
         yield session

@@ -10,6 +10,7 @@ from redis import Redis
 from rq.cron import CronScheduler
 
 from .jobs import maintenance
+from .jobs import sync
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ class PeriodicJob:
 
 PERIODIC_JOBS = (
     PeriodicJob("purge-uninstalled-tenants", maintenance.purge_uninstalled_tenants, 3600),
+    PeriodicJob("sweep-inbox", sync.sweep_inbox, 60, queue="sync"),
 )
 
 

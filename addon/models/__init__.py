@@ -1,23 +1,37 @@
 """Persistence only. Import every model here so Alembic and the architecture test see them all."""
 
+from .account import Account
 from .base import AppSession
 from .base import Base
 from .base import CrossTenantAccess
 from .base import TenantScoped
+from .jira_mirror import JiraIssue
 from .jira_mirror import JiraProject
+from .jira_mirror import JiraUser
+from .jira_mirror import JiraWorklog
+from .sync import InboxEvent
+from .sync import SyncState
 from .tenant import ConsumedInstallToken
 from .tenant import Tenant
+from .tenant import TenantSetting
 
 # Models that are deliberately not tenant-scoped (the tenant registry itself, protocol state).
 GLOBAL_MODELS = (Tenant, ConsumedInstallToken)
 
 __all__ = [
+    "Account",
     "AppSession",
     "Base",
     "ConsumedInstallToken",
     "CrossTenantAccess",
     "GLOBAL_MODELS",
+    "InboxEvent",
+    "JiraIssue",
     "JiraProject",
+    "JiraUser",
+    "JiraWorklog",
+    "SyncState",
     "Tenant",
     "TenantScoped",
+    "TenantSetting",
 ]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import JSON
 from sqlalchemy import Boolean
+from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from .base import Base
+from .base import TenantScoped
 from .base import Timestamps
 from .base import UTCDateTime
 
@@ -60,3 +63,15 @@ class ConsumedInstallToken(Base):
     # Jira retries a callback with the same token and body: that is answered, not refused.
     body_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
+
+
+class TenantSetting(TenantScoped, Base):
+    """Small per-tenant facts learnt from Jira or set by admins (e.g. the Account field's id)."""
+
+    __tablename__ = "tenant_settings"
+
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON, nullable=False)

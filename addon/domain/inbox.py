@@ -1,0 +1,169 @@
+"""The durable webhook inbox: store first, apply later, never lose or double-apply an event.
+
+A webhook is written here in one short transaction and acknowledged. Workers then claim due
+rows, apply each inside a savepoint and mark it done in the same transaction, so a crash rolls
+back both together. A failing event is retried with backoff and, after ``MAX_ATTEMPTS``, parked
+with its error for an admin to see and replay.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from ..jira import JiraSource
+from ..models import InboxEvent
+from ..models.sync import INBOX_DONE
+from ..models.sync import INBOX_PARKED
+from ..models.sync import INBOX_PENDING
+from .sync import SYNC_EVENTS
+from .sync import SyncDataError
+from .sync import apply_event
+from .sync import jira_time_ms
+
+MAX_ATTEMPTS = 8
+BASE_BACKOFF_SECONDS = 15
+MAX_BACKOFF_SECONDS = 3600
+
+
+class UnknownEvent(ValueError):
+    """The webhook names an event this app does not subscribe to."""
+
+
+def dedupe_key(event_type: str, payload: dict) -> str | None:
+    """Event + entity + version: the same change delivered twice has the same key."""
+    if event_type.startswith("jira:issue"):
+        entity = payload.get("issue") or {}
+        version = jira_time_ms((entity.get("fields") or {}).get("updated"))
+    elif event_type.startswith("worklog"):
+        entity = payload.get("worklog") or {}
+        version = jira_time_ms(entity.get("updated"))
+    else:
+        entity = payload.get("project") or {}
+        version = payload.get("timestamp")
+    if not entity.get("id"):
+        return None
+    if event_type.endswith("_deleted"):
+        return f"{event_type}:{entity['id']}"
+    return f"{event_type}:{entity['id']}:{version}" if version else None
+
+
+def receive_webhook(session: Session, *, event_type: str, identifier: str | None,
+                    payload: dict, now: datetime) -> bool:
+    """Store a delivery unless it was seen before. Returns whether it was new."""
+    if event_type not in SYNC_EVENTS:
+        raise UnknownEvent(event_type)
+    try:
+        key = dedupe_key(event_type, payload)
+    except SyncDataError:
+        key = None  # stored anyway; processing will park it with the reason
+    values = {
+        "tenant_id": session.tenant_id, "event_type": event_type,
+        "webhook_identifier": identifier or None, "dedupe_key": key, "received_at": now,
+        "payload": payload, "status": INBOX_PENDING, "attempts": 0, "next_attempt_at": now,
+    }
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    table = InboxEvent.__table__
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+    return session.execute(statement).scalar() is not None
+
+
+@dataclass(frozen=True)
+class DrainResult:
+    applied: int
+    retried: int
+    parked: int
+    remaining: int
+
+
+def _claim(session: Session, limit: int, now: datetime) -> list[InboxEvent]:
+    query = (select(InboxEvent)
+             .where(InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now)
+             .order_by(InboxEvent.id).limit(limit))
+    if session.bind.dialect.name == "postgresql":
+        # Concurrent workers take disjoint batches instead of waiting on each other.
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential with full jitter, so retries of many failed events do not stampede."""
+    ceiling = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** (attempts - 1))
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311 - not crypto
+
+
+def process_due_events(session: Session, source: JiraSource, *, now: datetime,
+                       limit: int = 100) -> DrainResult:
+    """Apply up to ``limit`` due events of this session's tenant. The caller commits."""
+    applied = retried = parked = 0
+    for event in _claim(session, limit, now):
+        try:
+            with session.begin_nested():
+                apply_event(session, event.event_type, event.payload, source, now=now)
+        except Exception as exc:  # any failure is recorded on the event, never lost
+            event.attempts += 1
+            event.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if isinstance(exc, SyncDataError) or event.attempts >= MAX_ATTEMPTS:
+                event.status = INBOX_PARKED
+                parked += 1
+            else:
+                event.next_attempt_at = now + backoff(event.attempts)
+                retried += 1
+            continue
+        event.status = INBOX_DONE
+        event.processed_at = now
+        event.attempts += 1
+        applied += 1
+    session.flush()
+    return DrainResult(applied, retried, parked, remaining=count_due(session, now))
+
+
+def count_due(session: Session, now: datetime) -> int:
+    return session.scalar(select(func.count(InboxEvent.id)).where(
+        InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now))
+
+
+def next_due_at(session: Session) -> datetime | None:
+    return session.scalar(select(func.min(InboxEvent.next_attempt_at)).where(
+        InboxEvent.status == INBOX_PENDING))
+
+
+def replay_parked(session: Session, *, now: datetime, event_ids: list[int] | None = None) -> int:
+    """Put parked events back in the queue (all, or the given ids). Returns how many."""
+    query = update(InboxEvent).where(InboxEvent.status == INBOX_PARKED)
+    if event_ids is not None:
+        query = query.where(InboxEvent.id.in_(event_ids))
+    result = session.execute(query.values(status=INBOX_PENDING, attempts=0, next_attempt_at=now)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+@dataclass(frozen=True)
+class InboxStats:
+    pending: int
+    parked: int
+    oldest_pending: datetime | None
+
+
+def inbox_stats(session: Session) -> InboxStats:
+    counts = dict(session.execute(
+        select(InboxEvent.status, func.count(InboxEvent.id))
+        .where(InboxEvent.status != INBOX_DONE).group_by(InboxEvent.status)
+    ).all())
+    oldest = session.scalar(select(func.min(InboxEvent.received_at))
+                            .where(InboxEvent.status == INBOX_PENDING))
+    return InboxStats(counts.get(INBOX_PENDING, 0), counts.get(INBOX_PARKED, 0), oldest)
+
+
+def parked_events(session: Session, limit: int = 100) -> list[InboxEvent]:
+    return list(session.scalars(select(InboxEvent).where(InboxEvent.status == INBOX_PARKED)
+                                .order_by(InboxEvent.id).limit(limit)))

@@ -1,0 +1,292 @@
+"""Applying Jira's truth to the synced copy: idempotent and order-insensitive.
+
+Every entity keeps the version it reflects (Jira's ``updated`` in ms, or the event time where
+Jira has none). An update older than what is stored is ignored; a delete is a tombstone that no
+later-arriving update can undo (Jira never restores deleted issues or worklogs). Webhooks,
+backfill and reconciliation all go through these same functions.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
+
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from ..jira import ISSUE_FIELDS
+from ..jira import JiraSource
+from ..models import JiraIssue
+from ..models import JiraProject
+from ..models import JiraUser
+from ..models import JiraWorklog
+from ..models import TenantSetting
+
+ACCOUNT_FIELD_SETTING = "account_field"
+ISSUE_EVENTS = ("jira:issue_created", "jira:issue_updated", "jira:issue_deleted")
+WORKLOG_EVENTS = ("worklog_created", "worklog_updated", "worklog_deleted")
+PROJECT_EVENTS = ("project_created", "project_updated", "project_deleted")
+SYNC_EVENTS = ISSUE_EVENTS + WORKLOG_EVENTS + PROJECT_EVENTS
+
+
+class SyncDataError(ValueError):
+    """A Jira payload lacks what we need (the event is parked with this message)."""
+
+
+def parse_jira_time(value: str) -> tuple[datetime, int]:
+    """Jira's ``2026-11-23T09:00:00.000+0530`` → (aware UTC datetime, offset in minutes)."""
+    try:
+        parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z")
+    except (TypeError, ValueError):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except (TypeError, ValueError) as exc:
+            raise SyncDataError(f"unreadable Jira time {value!r}") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    offset = parsed.utcoffset() or timedelta(0)
+    return parsed.astimezone(UTC), int(offset.total_seconds() // 60)
+
+
+def jira_time_ms(value: str | None) -> int | None:
+    if not value:
+        return None
+    instant, _ = parse_jira_time(value)
+    return int(instant.timestamp() * 1000)
+
+
+def local_start(worklog: JiraWorklog) -> datetime:
+    """When the work started on the author's wall clock (for display and "which day")."""
+    zone = timezone(timedelta(minutes=worklog.started_offset_minutes))
+    return worklog.started_at.astimezone(zone)
+
+
+def account_field_id(session: Session) -> str | None:
+    setting = session.get(TenantSetting, (session.tenant_id, ACCOUNT_FIELD_SETTING))
+    return setting.value.get("id") if setting else None
+
+
+def remember_account_field(session: Session, field_id: str | None) -> None:
+    setting = session.get(TenantSetting, (session.tenant_id, ACCOUNT_FIELD_SETTING))
+    if setting is None:
+        session.add(TenantSetting(name=ACCOUNT_FIELD_SETTING, value={"id": field_id}))
+    else:
+        setting.value = {"id": field_id}
+
+
+def find_account_field(fields: list[dict], addon_key: str, field_key: str) -> str | None:
+    """The id (``customfield_N``) Jira gave our app-owned Account field."""
+    suffix = f"{addon_key}__{field_key}"
+    for field in fields:
+        custom = (field.get("schema") or {}).get("custom", "")
+        if custom.endswith(suffix) or field.get("key") == suffix:
+            return field.get("id")
+    return None
+
+
+def _option_value(raw) -> str | None:
+    if raw is None:
+        return None
+    if isinstance(raw, dict):
+        value = raw.get("id", raw.get("value"))
+        return None if value is None else str(value)
+    if isinstance(raw, list):
+        return _option_value(raw[0]) if raw else None
+    return str(raw)
+
+
+def _by_jira_id(session: Session, model, jira_id: str):
+    return session.scalar(select(model).where(model.jira_id == jira_id))
+
+
+def _fresh(row, version_ms: int) -> bool:
+    """Whether an incoming state at ``version_ms`` may be written over ``row``."""
+    return row is None or (not row.deleted and version_ms >= row.version_ms)
+
+
+def upsert_user(session: Session, user: dict | None) -> None:
+    if not user or not user.get("accountId"):
+        return
+    row = session.scalar(select(JiraUser).where(JiraUser.account_id == user["accountId"]))
+    if row is None:
+        row = JiraUser(account_id=user["accountId"])
+        session.add(row)
+    row.display_name = user.get("displayName", row.display_name)
+    row.time_zone = user.get("timeZone", row.time_zone)
+    row.account_type = user.get("accountType", row.account_type)
+    row.active = bool(user.get("active", row.active if row.active is not None else True))
+
+
+def apply_project(session: Session, data: dict, version_ms: int) -> JiraProject | None:
+    jira_id = str(data.get("id") or "")
+    if not jira_id or not data.get("key"):
+        raise SyncDataError("project payload without id/key")
+    row = _by_jira_id(session, JiraProject, jira_id)
+    if not _fresh(row, version_ms):
+        return row
+    if row is None:
+        row = JiraProject(jira_id=jira_id)
+        session.add(row)
+    row.key = data["key"]
+    row.name = data.get("name") or data["key"]
+    lead = data.get("lead") or data.get("projectLead") or {}
+    row.lead_account_id = lead.get("accountId")
+    row.version_ms = version_ms
+    upsert_user(session, lead or None)
+    return row
+
+
+def delete_project(session: Session, jira_id: str, *, now: datetime) -> None:
+    """Tombstone the project with its issues and their worklogs (Jira deletes them together)."""
+    row = _by_jira_id(session, JiraProject, jira_id)
+    if row is None:
+        row = JiraProject(jira_id=jira_id, key=f"#{jira_id}", name="(deleted)")
+        session.add(row)
+    row.deleted_at = row.deleted_at or now
+    issue_ids = session.scalars(
+        select(JiraIssue.jira_id).where(JiraIssue.project_jira_id == jira_id,
+                                        JiraIssue.deleted_at.is_(None))
+    ).all()
+    for issue_id in issue_ids:
+        delete_issue(session, issue_id, now=now)
+
+
+def apply_issue(session: Session, data: dict, *, account_field: str | None) -> JiraIssue | None:
+    """Upsert an issue from its REST/webhook JSON unless what we hold is newer or deleted."""
+    jira_id = str(data.get("id") or "")
+    fields = data.get("fields") or {}
+    project = fields.get("project") or {}
+    if not jira_id or not data.get("key") or not project.get("id"):
+        raise SyncDataError("issue payload without id, key or project")
+    version_ms = jira_time_ms(fields.get("updated")) or 0
+    row = _by_jira_id(session, JiraIssue, jira_id)
+    if not _fresh(row, version_ms):
+        return row
+    if row is None:
+        row = JiraIssue(jira_id=jira_id)
+        session.add(row)
+    issue_type = fields.get("issuetype") or {}
+    row.key = data["key"]
+    row.project_jira_id = str(project["id"])
+    row.summary = fields.get("summary") or ""
+    row.issue_type = issue_type.get("name")
+    row.hierarchy_level = int(issue_type.get("hierarchyLevel") or 0)
+    row.status = (fields.get("status") or {}).get("name")
+    row.parent_jira_id = str(fields["parent"]["id"]) if fields.get("parent") else None
+    row.original_estimate_seconds = fields.get("timeoriginalestimate")
+    if account_field is not None and account_field in fields:
+        row.account_field_value = _option_value(fields.get(account_field))
+    row.version_ms = version_ms
+    return row
+
+
+def delete_issue(session: Session, jira_id: str, *, now: datetime) -> None:
+    """Tombstone the issue and its worklogs (Jira sends no worklog_deleted for those)."""
+    row = _by_jira_id(session, JiraIssue, jira_id)
+    if row is None:
+        row = JiraIssue(jira_id=jira_id, key=f"#{jira_id}", project_jira_id="")
+        session.add(row)
+    row.deleted_at = row.deleted_at or now
+    session.execute(
+        update(JiraWorklog)
+        .where(JiraWorklog.issue_jira_id == jira_id, JiraWorklog.deleted_at.is_(None))
+        .values(deleted_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def ensure_issue(session: Session, issue_jira_id: str, source: JiraSource, *,
+                 account_field: str | None, now: datetime) -> JiraIssue | None:
+    """The issue a worklog belongs to, fetched from Jira when we have not seen it yet."""
+    row = _by_jira_id(session, JiraIssue, issue_jira_id)
+    if row is not None:
+        return row
+    data = source.issue(issue_jira_id, fields=_issue_fields(account_field))
+    if data is None:
+        delete_issue(session, issue_jira_id, now=now)
+        return None
+    return apply_issue(session, data, account_field=account_field)
+
+
+def _issue_fields(account_field: str | None) -> tuple[str, ...]:
+    return ISSUE_FIELDS + ((account_field,) if account_field else ())
+
+
+def apply_worklog(session: Session, data: dict, source: JiraSource, *,
+                  account_field: str | None, now: datetime) -> JiraWorklog | None:
+    jira_id = str(data.get("id") or "")
+    issue_jira_id = str(data.get("issueId") or "")
+    if not jira_id or not issue_jira_id or not data.get("started"):
+        raise SyncDataError("worklog payload without id, issueId or started")
+    version_ms = jira_time_ms(data.get("updated")) or 0
+    row = _by_jira_id(session, JiraWorklog, jira_id)
+    if not _fresh(row, version_ms):
+        return row
+    issue = ensure_issue(session, issue_jira_id, source, account_field=account_field, now=now)
+    started_at, offset = parse_jira_time(data["started"])
+    if row is None:
+        row = JiraWorklog(jira_id=jira_id)
+        session.add(row)
+    row.issue_jira_id = issue_jira_id
+    row.author_account_id = (data.get("author") or {}).get("accountId")
+    row.started_at = started_at
+    row.started_offset_minutes = offset
+    row.time_spent_seconds = int(data.get("timeSpentSeconds") or 0)
+    row.comment = _comment_text(data.get("comment"))
+    row.version_ms = version_ms
+    if issue is not None and issue.deleted:
+        row.deleted_at = issue.deleted_at
+    upsert_user(session, data.get("author"))
+    return row
+
+
+def delete_worklog(session: Session, jira_id: str, *, now: datetime) -> None:
+    row = _by_jira_id(session, JiraWorklog, jira_id)
+    if row is None:
+        # Remember the delete so a late created/updated event cannot bring it back.
+        row = JiraWorklog(jira_id=jira_id, issue_jira_id="", started_at=now, time_spent_seconds=0)
+        session.add(row)
+    row.deleted_at = row.deleted_at or now
+
+
+def _comment_text(comment) -> str | None:
+    """Plain text of a worklog comment: webhooks send text, the REST API sends ADF."""
+    if comment is None or isinstance(comment, str):
+        return comment
+
+    def text_of(node: dict) -> str:
+        return node.get("text", "") + "".join(text_of(c) for c in node.get("content", []))
+
+    return "\n".join(text_of(block) for block in comment.get("content", []))
+
+
+def apply_event(session: Session, event_type: str, payload: dict, source: JiraSource, *,
+                now: datetime) -> None:
+    """Apply one webhook body. Raises SyncDataError for a body we cannot use."""
+    account_field = account_field_id(session)
+    upsert_user(session, payload.get("user"))
+    if event_type in ("jira:issue_created", "jira:issue_updated"):
+        apply_issue(session, _require(payload, "issue"), account_field=account_field)
+    elif event_type == "jira:issue_deleted":
+        delete_issue(session, str(_require(payload, "issue").get("id")), now=now)
+    elif event_type in ("worklog_created", "worklog_updated"):
+        apply_worklog(session, _require(payload, "worklog"), source,
+                      account_field=account_field, now=now)
+    elif event_type == "worklog_deleted":
+        delete_worklog(session, str(_require(payload, "worklog").get("id")), now=now)
+    elif event_type in ("project_created", "project_updated"):
+        apply_project(session, _require(payload, "project"), int(payload.get("timestamp") or 0))
+    elif event_type == "project_deleted":
+        delete_project(session, str(_require(payload, "project").get("id")), now=now)
+    else:
+        raise SyncDataError(f"unsupported event {event_type!r}")
+
+
+def _require(payload: dict, name: str) -> dict:
+    value = payload.get(name)
+    if not isinstance(value, dict) or not value.get("id"):
+        raise SyncDataError(f"{name} missing from the payload")
+    return value

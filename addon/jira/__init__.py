@@ -1,0 +1,110 @@
+"""App-specific reads of a tenant's Jira (REST v3), over a signed requests session.
+
+The domain sees only ``JiraSource``; the session (signed as the app, with Retry-After handling)
+comes from ``connect``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from typing import Protocol
+
+import requests
+
+ISSUE_FIELDS = ("summary", "issuetype", "project", "parent", "status", "timeoriginalestimate",
+                "updated")
+
+
+class JiraUnavailable(RuntimeError):
+    """Jira answered with an error we cannot act on (retry later)."""
+
+    def __init__(self, status: int | None, message: str):
+        super().__init__(f"Jira {status}: {message}" if status else message)
+        self.status = status
+
+
+class JiraSource(Protocol):
+    def issue(self, issue_id: str, fields: tuple[str, ...]) -> dict | None: ...
+    def worklogs(self, ids: list[str]) -> list[dict]: ...
+    def fields(self) -> list[dict]: ...
+
+
+class JiraRestSource:
+    """``JiraSource`` over HTTP. Raises ``JiraUnavailable`` on anything but success or 404."""
+
+    def __init__(self, session: requests.Session, base_url: str, *, page_size: int = 100):
+        self._session = session
+        self._base = base_url.rstrip("/")
+        self.page_size = page_size
+
+    def _call(self, method: str, path: str, **kwargs) -> requests.Response:
+        try:
+            response = self._session.request(method, f"{self._base}{path}", **kwargs)
+        except requests.RequestException as exc:
+            raise JiraUnavailable(None, f"Jira unreachable: {type(exc).__name__}") from exc
+        if response.status_code >= 400 and response.status_code != 404:
+            raise JiraUnavailable(response.status_code, response.text[:300])
+        return response
+
+    def _json(self, method: str, path: str, **kwargs) -> Any:
+        response = self._call(method, path, **kwargs)
+        if response.status_code == 404:
+            raise JiraUnavailable(404, f"{path} not found")
+        return response.json()
+
+    def issue(self, issue_id: str, fields: tuple[str, ...] = ISSUE_FIELDS) -> dict | None:
+        response = self._call("GET", f"/rest/api/3/issue/{issue_id}",
+                              params={"fields": ",".join(fields)})
+        return None if response.status_code == 404 else response.json()
+
+    def worklogs(self, ids: list[str]) -> list[dict]:
+        found: list[dict] = []
+        for start in range(0, len(ids), 1000):
+            found += self._json("POST", "/rest/api/3/worklog/list",
+                                json={"ids": [int(i) for i in ids[start:start + 1000]]})
+        return found
+
+    def fields(self) -> list[dict]:
+        return self._json("GET", "/rest/api/3/field")
+
+    def projects(self) -> Iterator[list[dict]]:
+        """All projects, a page at a time."""
+        start = 0
+        while True:
+            page = self._json("GET", "/rest/api/3/project/search",
+                              params={"startAt": start, "maxResults": 50})
+            yield page.get("values", [])
+            if page.get("isLast", True) or not page.get("values"):
+                return
+            start += len(page["values"])
+
+    def search_page(self, jql: str, fields: tuple[str, ...], token: str | None,
+                    max_results: int | None = None) -> dict:
+        """One page of ``/search/jql``: ``{"issues", "nextPageToken", "isLast"}``."""
+        body: dict[str, Any] = {"jql": jql, "fields": list(fields),
+                                "maxResults": max_results or self.page_size}
+        if token:
+            body["nextPageToken"] = token
+        return self._json("POST", "/rest/api/3/search/jql", json=body)
+
+    def approximate_count(self, jql: str) -> int | None:
+        response = self._call("POST", "/rest/api/3/search/approximate-count", json={"jql": jql})
+        return None if response.status_code == 404 else response.json().get("count")
+
+    def worklog_changes(self, kind: str, since_ms: int) -> dict:
+        """One page of ``/worklog/updated`` or ``/worklog/deleted`` since ``since_ms``."""
+        if kind not in ("updated", "deleted"):
+            raise ValueError(kind)
+        return self._json("GET", f"/rest/api/3/worklog/{kind}", params={"since": since_ms})
+
+    def issue_worklogs(self, issue_id: str) -> Iterator[list[dict]]:
+        start = 0
+        while True:
+            page = self._json("GET", f"/rest/api/3/issue/{issue_id}/worklog",
+                              params={"startAt": start, "maxResults": 1000})
+            worklogs = page.get("worklogs", [])
+            yield worklogs
+            start += len(worklogs)
+            if not worklogs or start >= page.get("total", 0):
+                return

@@ -1,0 +1,46 @@
+"""Jira webhooks: verify (the guard, real qsh only), store in the inbox, answer, process later.
+
+No domain work happens in the request: Jira gives a webhook a few seconds and retries
+otherwise, and the inbox must accept deliveries even while Redis or the workers are down.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import request
+
+from connect.context import current_context
+
+from ..db import request_session
+from ..domain.inbox import UnknownEvent
+from ..domain.inbox import receive_webhook
+from ..errors import ApiError
+from ..jobs import get_jobs
+from ..models.base import utcnow
+
+bp = Blueprint("webhooks", __name__)
+WEBHOOK_PATH = "/webhooks/jira"
+DRAIN_JOB = "worker.jobs.sync.drain_inbox"
+
+
+@bp.post(WEBHOOK_PATH)
+def receive():
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        raise ApiError(400, "expected a JSON object", field="body")
+    event_type = payload.get("webhookEvent")
+    if not isinstance(event_type, str):
+        raise ApiError(400, "webhookEvent is required", field="webhookEvent")
+    tenant_id = current_context().tenant_id
+    session = request_session(tenant_id)
+    try:
+        with session.begin():
+            stored = receive_webhook(
+                session, event_type=event_type, payload=payload, now=utcnow(),
+                identifier=request.headers.get("X-Atlassian-Webhook-Identifier"),
+            )
+    except UnknownEvent:
+        raise ApiError(400, f"unsupported event {event_type}", field="webhookEvent") from None
+    if stored:
+        get_jobs().enqueue_once(f"drain:{tenant_id}", DRAIN_JOB, tenant_id, queue="sync")
+    return "", 204

@@ -1,0 +1,73 @@
+"""Inbox processing jobs: drain one tenant's inbox, and sweep for inboxes nobody is draining."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from addon.domain.inbox import process_due_events
+from addon.jira import JiraRestSource
+from addon.jobs import EXTENSION_KEY as JOBS_KEY
+from addon.models import InboxEvent
+from addon.models.base import utcnow
+from addon.models.sync import INBOX_PENDING
+from connect import get_connect
+
+from ..runtime import database
+from ..runtime import job_app
+
+log = logging.getLogger(__name__)
+DRAIN_JOB = "worker.jobs.sync.drain_inbox"
+BATCH_SIZE = 100
+BATCHES_PER_JOB = 10
+
+
+def jira_source(tenant_id: int) -> JiraRestSource | None:
+    """The tenant's Jira, signed as the app; None when the tenant cannot be served."""
+    app = job_app()
+    tenant = app.extensions["ledgerline.tenants"].get(tenant_id)
+    if tenant is None or not tenant.active:
+        return None
+    return JiraRestSource(get_connect(app).app_session(tenant), tenant.base_url)
+
+
+def drain_inbox(tenant_id: int) -> int:
+    """Apply the tenant's due events, a bounded number of batches per job.
+
+    When more remain, the job queues itself again behind other tenants' jobs, so one noisy
+    tenant cannot starve the rest. Returns the number of events applied.
+    """
+    jobs = job_app().extensions[JOBS_KEY]
+    jobs.release_once(f"drain:{tenant_id}")
+    source = jira_source(tenant_id)
+    if source is None:
+        return 0
+    applied = 0
+    for _ in range(BATCHES_PER_JOB):
+        with database().transaction(tenant_id=tenant_id) as session:
+            result = process_due_events(session, source, now=utcnow(), limit=BATCH_SIZE)
+        applied += result.applied
+        if result.parked:
+            log.warning("inbox events parked", extra={"tenant_id": tenant_id,
+                                                      "count": result.parked})
+        if result.remaining == 0:
+            return applied
+    if not jobs.inline:
+        jobs.enqueue_once(f"drain:{tenant_id}", DRAIN_JOB, tenant_id, queue="sync")
+    else:
+        return applied + drain_inbox(tenant_id)
+    return applied
+
+
+def sweep_inbox() -> list[int]:
+    """Queue a drain for every tenant with due events (covers Redis outages and retries)."""
+    with database().transaction(all_tenants=True) as session:
+        tenant_ids = list(session.scalars(
+            select(InboxEvent.tenant_id).distinct()
+            .where(InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= utcnow())
+        ))
+    jobs = job_app().extensions[JOBS_KEY]
+    for tenant_id in tenant_ids:
+        jobs.enqueue_once(f"drain:{tenant_id}", DRAIN_JOB, tenant_id, queue="sync")
+    return tenant_ids
