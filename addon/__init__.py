@@ -6,6 +6,9 @@ from collections.abc import Mapping
 
 from flask import Flask
 
+# Named by dotted path: addon never imports worker.
+BACKFILL_JOB = "worker.jobs.backfill.backfill_tenant"
+
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the app from the environment, or from ``config`` (setting names) in tests.
@@ -52,6 +55,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         ),
         store=store,
         error_response=errors.error_response,
+        on_installed=_schedule_backfill(app, settings),
     )
     app.register_blueprint(ops.bp)
     app.register_blueprint(panels.bp)
@@ -59,6 +63,24 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     if settings.dev_mode:
         app.register_blueprint(dev.bp)
     return app
+
+
+def _schedule_backfill(app: Flask, settings):
+    """After an install, copy the site's Jira once Jira has adopted the new shared secret.
+
+    Jira starts accepting calls signed with a new secret only after ``installed`` succeeds,
+    so the backfill is scheduled a little later rather than run inside the callback.
+    """
+    if not settings.backfill_on_install:
+        return None
+
+    def schedule(tenant) -> None:
+        from .jobs import get_jobs
+
+        get_jobs().enqueue_in(settings.backfill_delay_seconds, BACKFILL_JOB, tenant.tenant_id,
+                              queue="sync", app=app)
+
+    return schedule
 
 
 def get_settings(app: Flask):

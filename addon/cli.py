@@ -65,7 +65,7 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
     configure_mappers()  # once, before forking work-horses
     worker = Worker([jobs.queue(name) for name in (queues or QUEUE_NAMES)],
                     connection=jobs.redis)
-    worker.work(burst=burst, with_scheduler=False)
+    worker.work(burst=burst, with_scheduler=True)  # runs delayed jobs too
 
 
 @main.command("scheduler")

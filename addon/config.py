@@ -54,6 +54,9 @@ class Settings:
     # Seconds of clock skew tolerated on inbound JWTs (Atlassian suggests a small leeway).
     jwt_leeway_seconds: int = 30
     log_level: str = "INFO"
+    # Copy the site's Jira after each install, this many seconds after the callback returns.
+    backfill_on_install: bool = True
+    backfill_delay_seconds: int = 10
     # Prefix for RQ queue names, so test runs (or environments) sharing a Redis never mix jobs.
     queue_prefix: str = ""
     testing: bool = False
@@ -76,13 +79,15 @@ _ENV_NAMES = {
     "jwt_leeway_seconds": "JWT_LEEWAY_SECONDS",
     "log_level": "LOG_LEVEL",
     "queue_prefix": "QUEUE_PREFIX",
+    "backfill_on_install": "BACKFILL_ON_INSTALL",
+    "backfill_delay_seconds": "BACKFILL_DELAY_SECONDS",
 }
 
 
 def _coerce(name: str, raw):
-    if name in {"dev_mode", "testing"}:
+    if name in {"dev_mode", "testing", "backfill_on_install"}:
         return _as_bool(raw)
-    if name in {"uninstalled_retention_days", "jwt_leeway_seconds"}:
+    if name in {"uninstalled_retention_days", "jwt_leeway_seconds", "backfill_delay_seconds"}:
         try:
             return int(raw)
         except (TypeError, ValueError) as exc:

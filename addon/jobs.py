@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
+from datetime import timedelta
 
 from flask import Flask
 from flask import current_app
@@ -71,6 +73,26 @@ class JobRunner:
         except RedisError:
             log.warning("could not enqueue job", extra={"job": path}, exc_info=True)
 
+    def enqueue_in(self, delay_seconds: float, path: str, *args, queue: str = "default",
+                   app: Flask | None = None) -> None:
+        """Run ``path(*args)`` after a delay: RQ's scheduler with Redis, a timer thread without."""
+        if self.inline:
+            target = app or current_app._get_current_object()
+
+            def run() -> None:
+                with target.app_context():
+                    run_inline(path, args)
+
+            timer = threading.Timer(delay_seconds, run)
+            timer.daemon = True
+            timer.start()
+            return
+        try:
+            self.queue(queue).enqueue_in(timedelta(seconds=delay_seconds), path, *args,
+                                         job_timeout=DEFAULT_TIMEOUT)
+        except RedisError:
+            log.warning("could not schedule job", extra={"job": path}, exc_info=True)
+
     def release_once(self, key: str) -> None:
         if self._redis is not None:
             self._redis.delete(self._once_key(key))
@@ -115,3 +137,7 @@ def get_jobs() -> JobRunner:
 
 def enqueue(path: str, *args, **options) -> None:
     get_jobs().enqueue(path, *args, **options)
+
+
+def enqueue_once(key: str, path: str, *args, **options) -> None:
+    get_jobs().enqueue_once(key, path, *args, **options)

@@ -91,8 +91,12 @@ def _default_error(status: int, code: str, message: str, field: str | None) -> R
 
 
 def init_app(app: Flask, *, config: ConnectConfig, store: TenantStore,
-             error_response: ErrorResponder = _default_error) -> Connect:
-    """Serve the descriptor and lifecycle, and put every other route behind JWT verification."""
+             error_response: ErrorResponder = _default_error,
+             on_installed: Callable[[TenantRecord], None] | None = None) -> Connect:
+    """Serve the descriptor and lifecycle, and put every other route behind JWT verification.
+
+    ``on_installed`` is called with the tenant after each verified install (e.g. to backfill).
+    """
     connect = Connect(config, store)
     app.extensions[EXTENSION_KEY] = connect
 
@@ -106,7 +110,7 @@ def init_app(app: Flask, *, config: ConnectConfig, store: TenantStore,
     app.register_blueprint(bp)
     app.register_blueprint(lifecycle_blueprint(
         store=store, descriptor=connect.descriptor, key_cache=connect.install_keys,
-        leeway=config.jwt_leeway_seconds,
+        leeway=config.jwt_leeway_seconds, on_installed=on_installed,
     ))
     install_guard(app, store, base_url=config.base_url, leeway=config.jwt_leeway_seconds)
 

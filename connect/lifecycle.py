@@ -96,7 +96,8 @@ def _lifecycle_token(token: str, claims: dict) -> LifecycleToken:
 
 
 def create_blueprint(*, store: TenantStore, descriptor, key_cache: InstallKeyCache,
-                     leeway: int) -> Blueprint:
+                     leeway: int, on_installed=None) -> Blueprint:
+    """The lifecycle routes; ``on_installed(tenant)`` runs after a verified install is saved."""
     bp = Blueprint("connect_lifecycle", __name__)
     base_url = descriptor.base_url
 
@@ -135,7 +136,9 @@ def create_blueprint(*, store: TenantStore, descriptor, key_cache: InstallKeyCac
         payload = install_payload(body)
         if payload.addon_key != descriptor.key:
             raise LifecycleBodyError("key", "this install is for another app")
-        store.save_install(payload, _lifecycle_token(token, claims))
+        tenant = store.save_install(payload, _lifecycle_token(token, claims))
+        if on_installed is not None:
+            on_installed(tenant)
         return "", 204
 
     @bp.post(descriptor.lifecycle_path("uninstalled"))

@@ -58,6 +58,8 @@ def app_config(backend, **overrides) -> dict:
         "queue_prefix": backend.queue_prefix,
         "secret_key": "test-secret-key-1",
         "log_level": "WARNING",
+        # Tests start backfills themselves; one test covers the install hook.
+        "backfill_on_install": False,
     }
     config.update(overrides)
     return config

@@ -1,0 +1,1 @@
+"""Backfill: copy a tenant's Jira into the app (placeholder until the backfill lands)."""
