@@ -65,6 +65,22 @@ def current_context() -> ConnectContext:
     return g.connect_context
 
 
+def mint_context_token(tenant: TenantRecord, account_id: str | None, *, ttl: int = 900,
+                       now: int | None = None) -> str:
+    """A token for our own iframe's calls back to the app, shaped like Jira's context token.
+
+    Pages embed it so their scripts can call the REST API even when Connect's ``all.js``
+    (``AP.context.getToken()``) is unavailable; it carries ``qsh: context-qsh`` and so is
+    accepted only on ``@allow_context_qsh`` routes.
+    """
+    issued = int(time.time()) if now is None else now
+    claims = {"iss": tenant.client_key, "iat": issued, "exp": issued + ttl,
+              "qsh": connect_jwt.CONTEXT_QSH}
+    if account_id:
+        claims["sub"] = account_id
+    return connect_jwt.encode_hs256(claims, tenant.shared_secret)
+
+
 def extract_token() -> str | None:
     """The JWT from ``Authorization: JWT <t>`` or, for iframe loads, the ``jwt`` query parameter."""
     header = request.headers.get("Authorization", "")

@@ -20,7 +20,8 @@ class SiteAdminCache:
     again and again. A revoked admin loses access within ``ttl`` seconds.
     """
 
-    def __init__(self, ttl: float = ADMIN_CACHE_SECONDS, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, ttl: float = ADMIN_CACHE_SECONDS,
+                 clock: Callable[[], float] = time.monotonic):
         self._ttl = ttl
         self._clock = clock
         self._entries: dict[tuple[int, str], tuple[bool, float]] = {}

@@ -1,6 +1,9 @@
 """Persistence only. Import every model here so Alembic and the architecture test see them all."""
 
 from .account import Account
+from .account import AccountCategory
+from .account import AccountLink
+from .account import Customer
 from .base import AppSession
 from .base import Base
 from .base import CrossTenantAccess
@@ -14,12 +17,19 @@ from .sync import SyncState
 from .tenant import ConsumedInstallToken
 from .tenant import Tenant
 from .tenant import TenantSetting
+from .worklog import ApiToken
+from .worklog import WorkAttribute
+from .worklog import Worklog
 
 # Models that are deliberately not tenant-scoped (the tenant registry itself, protocol state).
 GLOBAL_MODELS = (Tenant, ConsumedInstallToken)
 
 __all__ = [
     "Account",
+    "AccountCategory",
+    "AccountLink",
+    "ApiToken",
+    "Customer",
     "AppSession",
     "Base",
     "ConsumedInstallToken",
@@ -34,4 +44,6 @@ __all__ = [
     "Tenant",
     "TenantScoped",
     "TenantSetting",
+    "WorkAttribute",
+    "Worklog",
 ]

@@ -1,0 +1,17 @@
+"""The REST API at ``/api/4`` (Tempo v4-shaped), for our iframes and for integrators.
+
+Every route here accepts Connect context tokens (``qsh: context-qsh``) from our own iframes;
+that is the only place they are accepted.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/4")
+
+
+def init_app(app) -> None:
+    from . import sync  # noqa: F401 - registers its routes on bp
+
+    app.register_blueprint(bp)

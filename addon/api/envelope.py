@@ -1,0 +1,73 @@
+"""Tempo's list envelope and paging parameters, in one place for every list endpoint.
+
+``{"self", "metadata": {"count", "offset", "limit", "next", "previous"}, "results"}`` with
+``limit`` defaulting to 50 and capped at 5000, exactly as Tempo's v4 API pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import current_app
+from flask import request
+
+from ..errors import ApiError
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class Page:
+    offset: int
+    limit: int
+
+
+def _non_negative_int(name: str, raw: str | None, default: int) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"'{name}' must be an integer", field=name) from None
+    if value < 0:
+        raise ApiError(400, f"'{name}' must not be negative", field=name)
+    return value
+
+
+def page_from_request() -> Page:
+    offset = _non_negative_int("offset", request.args.get("offset"), 0)
+    limit = _non_negative_int("limit", request.args.get("limit"), DEFAULT_LIMIT)
+    if limit == 0 or limit > MAX_LIMIT:
+        raise ApiError(400, f"'limit' must be between 1 and {MAX_LIMIT}", field="limit")
+    return Page(offset, limit)
+
+
+def self_url(args: list[tuple[str, str]] | None = None) -> str:
+    """This request's URL on the app's public base URL (never echoing a ``jwt`` parameter)."""
+    base = current_app.extensions["ledgerline.settings"].public_base_url + request.path
+    if args is None:
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "jwt"]
+    return f"{base}?{urlencode(args)}" if args else base
+
+
+def _url_with(page: Page, offset: int) -> str:
+    args = [(k, v) for k, v in request.args.items(multi=True)
+            if k not in ("offset", "limit", "jwt")]
+    return self_url(args + [("offset", str(offset)), ("limit", str(page.limit))])
+
+
+def envelope(results: list, page: Page, *, has_more: bool) -> dict:
+    """The paged response; ``has_more`` says whether a ``next`` link is due."""
+    metadata: dict = {"count": len(results), "offset": page.offset, "limit": page.limit}
+    if has_more:
+        metadata["next"] = _url_with(page, page.offset + page.limit)
+    if page.offset > 0:
+        metadata["previous"] = _url_with(page, max(0, page.offset - page.limit))
+    return {"self": self_url(), "metadata": metadata, "results": results}
+
+
+def result_list(results: list) -> dict:
+    """Tempo's non-paged list shape (``XxxResults``)."""
+    return {"self": self_url(), "metadata": {"count": len(results)}, "results": results}

@@ -1,0 +1,104 @@
+"""Worklogs as the app knows them (Tempo-shaped), work attributes, and API tokens.
+
+A ``Worklog`` is the billing record: it points at a Jira worklog (``jira_worklog_id``) once
+pushed or seen by sync, and adds what Jira lacks: billable seconds, the account and the rule
+that chose it, work attribute values, and whether it is complete.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from datetime import datetime
+from datetime import time
+
+from sqlalchemy import JSON
+from sqlalchemy import BigInteger
+from sqlalchemy import Boolean
+from sqlalchemy import Date
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import Time
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+from .base import Base
+from .base import TenantScoped
+from .base import Timestamps
+from .base import UTCDateTime
+
+ATTRIBUTE_TYPES = ("STATIC_LIST", "INPUT_FIELD", "INPUT_NUMERIC", "CHECKBOX", "ACCOUNT")
+
+# Where the worklog stands with Jira.
+PUSH_SYNCED = "SYNCED"
+PUSH_PENDING = "PENDING"      # to be created/updated in Jira
+PUSH_DELETING = "DELETING"    # to be deleted in Jira
+PUSH_STATES = (PUSH_SYNCED, PUSH_PENDING, PUSH_DELETING)
+
+
+class WorkAttribute(TenantScoped, Timestamps, Base):
+    __tablename__ = "work_attributes"
+    __table_args__ = (UniqueConstraint("tenant_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), nullable=False)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    type: Mapped[str] = mapped_column(String(16), nullable=False)
+    required: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # STATIC_LIST: immutable value ids (stored on worklogs) and their display names.
+    values: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    names: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+
+
+class Worklog(TenantScoped, Timestamps, Base):
+    __tablename__ = "worklogs"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "jira_worklog_id"),
+        Index("ix_worklogs_tenant_issue", "tenant_id", "issue_jira_id"),
+        Index("ix_worklogs_tenant_author_date", "tenant_id", "author_account_id", "start_date"),
+        Index("ix_worklogs_tenant_date", "tenant_id", "start_date", "id"),
+        Index("ix_worklogs_tenant_updated", "tenant_id", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # tempoWorklogId
+    jira_worklog_id: Mapped[str | None] = mapped_column(String(32))
+    issue_jira_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    project_jira_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    author_account_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    # The local calendar day and time the work happened, in ``time_zone`` (authoritative).
+    start_date: Mapped[date] = mapped_column(Date, nullable=False)
+    start_time: Mapped[time] = mapped_column(Time, nullable=False)
+    time_zone: Mapped[str] = mapped_column(String(64), nullable=False, default="UTC")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    time_spent_seconds: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    billable_seconds: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    account_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    account_rule: Mapped[str] = mapped_column(String(32), nullable=False, default="NONE")
+    attributes: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    complete: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    push_state: Mapped[str] = mapped_column(String(16), nullable=False, default=PUSH_SYNCED)
+    push_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    push_error: Mapped[str | None] = mapped_column(Text)
+    # Pushed as this user (impersonation) or, if the grant failed, as the app on their behalf.
+    pushed_as: Mapped[str | None] = mapped_column(String(16))
+    created_by: Mapped[str | None] = mapped_column(String(128))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ApiToken(TenantScoped, Base):
+    """A personal or site API token; only its SHA-256 is kept, the token is shown once."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("token_sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    prefix: Mapped[str] = mapped_column(String(16), nullable=False)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    owner_account_id: Mapped[str] = mapped_column(String(128), nullable=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
