@@ -24,6 +24,8 @@ from ..models import JiraProject
 from ..models import JiraUser
 from ..models import JiraWorklog
 from ..models import TenantSetting
+from ..models import Worklog
+from .worklogs import adopt_jira_worklog
 
 ACCOUNT_FIELD_SETTING = "account_field"
 ISSUE_EVENTS = ("jira:issue_created", "jira:issue_updated", "jira:issue_deleted")
@@ -190,12 +192,13 @@ def delete_issue(session: Session, jira_id: str, *, now: datetime) -> None:
         row = JiraIssue(jira_id=jira_id, key=f"#{jira_id}", project_jira_id="")
         session.add(row)
     row.deleted_at = row.deleted_at or now
-    session.execute(
-        update(JiraWorklog)
-        .where(JiraWorklog.issue_jira_id == jira_id, JiraWorklog.deleted_at.is_(None))
-        .values(deleted_at=now)
-        .execution_options(synchronize_session="fetch")
-    )
+    for model in (JiraWorklog, Worklog):
+        session.execute(
+            update(model)
+            .where(model.issue_jira_id == jira_id, model.deleted_at.is_(None))
+            .values(deleted_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
 
 
 def ensure_issue(session: Session, issue_jira_id: str, source: JiraSource, *,
@@ -240,6 +243,8 @@ def apply_worklog(session: Session, data: dict, source: JiraSource, *,
     if issue is not None and issue.deleted:
         row.deleted_at = issue.deleted_at
     upsert_user(session, data.get("author"))
+    session.flush()
+    adopt_jira_worklog(session, row, now=now)
     return row
 
 
@@ -250,6 +255,7 @@ def delete_worklog(session: Session, jira_id: str, *, now: datetime) -> None:
         row = JiraWorklog(jira_id=jira_id, issue_jira_id="", started_at=now, time_spent_seconds=0)
         session.add(row)
     row.deleted_at = row.deleted_at or now
+    adopt_jira_worklog(session, row, now=now)
 
 
 def _comment_text(comment) -> str | None:

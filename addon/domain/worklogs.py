@@ -1,0 +1,264 @@
+"""The single worklog write path: every way of logging time (panel, REST API, Jira via sync)
+goes through here, so every rule is enforced the same way.
+
+App writes are validated at capture (required fields, policy, account, billable bounds) and
+marked PENDING for the push to Jira. Worklogs first seen in Jira are adopted with defaults and
+flagged incomplete when required attributes are missing; they are never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import JiraIssue
+from ..models import JiraUser
+from ..models import JiraWorklog
+from ..models import Worklog
+from ..models.worklog import PUSH_DELETING
+from ..models.worklog import PUSH_PENDING
+from ..models.worklog import PUSH_SYNCED
+from .account_rules import AccountChoice
+from .account_rules import require_open
+from .account_rules import resolve_account
+from .attributes import ACCOUNT_ATTRIBUTE
+from .attributes import list_attributes
+from .attributes import missing_required
+from .attributes import validate_values
+from .errors import FieldProblem
+from .errors import InvalidInput
+from .errors import NotFound
+from .errors import PolicyViolation
+from .policy import WorklogPolicy
+from .policy import check_policy
+
+
+@dataclass(frozen=True)
+class WorklogInput:
+    issue_id: str
+    author_account_id: str
+    start_date: date
+    start_time: time
+    time_spent_seconds: int
+    time_zone: str = "UTC"
+    billable_seconds: int | None = None
+    description: str = ""
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"unknown time zone {name!r}", [FieldProblem(
+            "timeZone", f"unknown time zone {name!r}")]) from None
+
+
+def local_to_utc(day: date, at: time, time_zone: str) -> datetime:
+    """The UTC instant of a wall-clock time; in a DST gap the later offset is used."""
+    return datetime.combine(day, at, tzinfo=zone(time_zone)).astimezone(UTC)
+
+
+def get_worklog(session: Session, worklog_id: int) -> Worklog:
+    worklog = session.get(Worklog, worklog_id)
+    if worklog is None or worklog.tenant_id != session.tenant_id or worklog.deleted_at:
+        raise NotFound(f"worklog {worklog_id} not found")
+    return worklog
+
+
+def synced_issue(session: Session, issue_id: str) -> JiraIssue:
+    issue = session.scalar(select(JiraIssue).where(JiraIssue.jira_id == str(issue_id),
+                                                  JiraIssue.deleted_at.is_(None)))
+    if issue is None:
+        raise InvalidInput(f"issue {issue_id} not found", [FieldProblem(
+            "issueId", f"issue {issue_id} is not a known Jira issue", "not_found")])
+    return issue
+
+
+def _billable(data: WorklogInput, choice: AccountChoice) -> int:
+    if data.billable_seconds is None:
+        bills = choice.account is not None and choice.account.bills_by_default
+        return data.time_spent_seconds if bills else 0
+    if not 0 <= data.billable_seconds <= data.time_spent_seconds:
+        raise InvalidInput("billableSeconds out of range", [FieldProblem(
+            "billableSeconds", "billableSeconds must be between 0 and timeSpentSeconds",
+            "out_of_range")])
+    return data.billable_seconds
+
+
+def _validate(session: Session, data: WorklogInput, policy: WorklogPolicy, *, today: date,
+              worklog_id: int | None) -> tuple[JiraIssue, AccountChoice, int]:
+    """All capture rules; raises InvalidInput (400) or PolicyViolation (422), naming fields."""
+    if data.time_spent_seconds is None or data.time_spent_seconds <= 0:
+        raise InvalidInput("timeSpentSeconds must be positive", [FieldProblem(
+            "timeSpentSeconds", "timeSpentSeconds must be a positive number of seconds")])
+    zone(data.time_zone)
+    issue = synced_issue(session, data.issue_id)
+    attributes = list_attributes(session)
+    problems = validate_values(attributes, data.attributes)
+    problems += [FieldProblem(f"attributes.{key}", f"{key} is required", "required")
+                 for key in missing_required(attributes, data.attributes)]
+    if problems:
+        raise InvalidInput("invalid worklog attributes", problems)
+    choice = resolve_account(session, issue, data.attributes.get(ACCOUNT_ATTRIBUTE))
+    require_open(choice)
+    billable = _billable(data, choice)
+    problems = check_policy(session, policy, author=data.author_account_id, day=data.start_date,
+                            today=today, seconds=data.time_spent_seconds,
+                            description=data.description, account_key=choice.key,
+                            worklog_id=worklog_id)
+    if problems:
+        raise PolicyViolation("the worklog breaks the site's policy", problems)
+    return issue, choice, billable
+
+
+def _write(worklog: Worklog, data: WorklogInput, issue: JiraIssue, choice: AccountChoice,
+           billable: int) -> None:
+    worklog.issue_jira_id = issue.jira_id
+    worklog.project_jira_id = issue.project_jira_id
+    worklog.author_account_id = data.author_account_id
+    worklog.start_date = data.start_date
+    worklog.start_time = data.start_time
+    worklog.time_zone = data.time_zone
+    worklog.started_at = local_to_utc(data.start_date, data.start_time, data.time_zone)
+    worklog.time_spent_seconds = data.time_spent_seconds
+    worklog.billable_seconds = billable
+    worklog.description = data.description
+    worklog.account_key = choice.key
+    worklog.account_rule = choice.rule
+    worklog.attributes = {k: v for k, v in data.attributes.items() if k != ACCOUNT_ATTRIBUTE}
+    worklog.complete = True
+    worklog.push_state = PUSH_PENDING
+    worklog.push_attempts = 0
+    worklog.push_error = None
+
+
+def create_worklog(session: Session, data: WorklogInput, *, policy: WorklogPolicy,
+                   today: date, actor: str) -> Worklog:
+    """Validate and store a new worklog, PENDING its push to Jira (the caller enqueues it)."""
+    issue, choice, billable = _validate(session, data, policy, today=today, worklog_id=None)
+    worklog = Worklog(created_by=actor)
+    _write(worklog, data, issue, choice, billable)
+    session.add(worklog)
+    session.flush()
+    return worklog
+
+
+def replace_worklog(session: Session, worklog_id: int, data: WorklogInput, *,
+                    policy: WorklogPolicy, today: date) -> Worklog:
+    """PUT: every field replaced; the issue cannot change (as in Tempo)."""
+    worklog = get_worklog(session, worklog_id)
+    if str(data.issue_id) != worklog.issue_jira_id:
+        raise InvalidInput("a worklog cannot move to another issue", [FieldProblem(
+            "issueId", "a worklog cannot be moved to another issue; delete and recreate it")])
+    issue, choice, billable = _validate(session, data, policy, today=today,
+                                        worklog_id=worklog.id)
+    _write(worklog, data, issue, choice, billable)
+    return worklog
+
+
+def delete_worklog(session: Session, worklog_id: int, *, now: datetime) -> Worklog:
+    worklog = get_worklog(session, worklog_id)
+    worklog.deleted_at = now
+    worklog.push_state = PUSH_DELETING if worklog.jira_worklog_id else PUSH_SYNCED
+    return worklog
+
+
+def _author_zone(session: Session, mirror: JiraWorklog) -> str:
+    user = session.scalar(select(JiraUser).where(JiraUser.account_id == mirror.author_account_id))
+    if user and user.time_zone:
+        try:
+            ZoneInfo(user.time_zone)
+            return user.time_zone
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return "UTC"
+
+
+def _linkable(session: Session, mirror: JiraWorklog) -> Worklog | None:
+    """A pending app worklog this Jira worklog is the echo of (our own push, not yet linked)."""
+    return session.scalar(select(Worklog).where(
+        Worklog.jira_worklog_id.is_(None), Worklog.push_state == PUSH_PENDING,
+        Worklog.issue_jira_id == mirror.issue_jira_id,
+        Worklog.author_account_id == mirror.author_account_id,
+        Worklog.started_at == mirror.started_at,
+        Worklog.time_spent_seconds == mirror.time_spent_seconds,
+        Worklog.deleted_at.is_(None)).order_by(Worklog.id))
+
+
+def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) -> Worklog | None:
+    """Bring the app's worklog in line with a synced Jira worklog (create, update or delete)."""
+    worklog = session.scalar(select(Worklog).where(Worklog.jira_worklog_id == mirror.jira_id))
+    if mirror.deleted:
+        if worklog is not None and worklog.deleted_at is None:
+            worklog.deleted_at = mirror.deleted_at or now
+            worklog.push_state = PUSH_SYNCED
+        return worklog
+    if worklog is None:
+        worklog = _linkable(session, mirror)
+        if worklog is not None:
+            worklog.jira_worklog_id = mirror.jira_id
+            return worklog
+    if worklog is not None and worklog.push_state != PUSH_SYNCED:
+        return worklog  # a local change is on its way to Jira; it wins until pushed
+    issue = session.scalar(select(JiraIssue).where(JiraIssue.jira_id == mirror.issue_jira_id))
+    if issue is None:
+        return worklog
+    if worklog is None:
+        worklog = Worklog(jira_worklog_id=mirror.jira_id, created_by=mirror.author_account_id,
+                          author_account_id=mirror.author_account_id or "unknown",
+                          attributes={}, push_state=PUSH_SYNCED)
+        _adopt_defaults(session, worklog, mirror, issue)
+        session.add(worklog)
+    else:
+        _follow_jira(session, worklog, mirror, issue)
+    return worklog
+
+
+def _local(mirror: JiraWorklog, time_zone: str) -> datetime:
+    return mirror.started_at.astimezone(ZoneInfo(time_zone))
+
+
+def _adopt_defaults(session: Session, worklog: Worklog, mirror: JiraWorklog,
+                    issue: JiraIssue) -> None:
+    time_zone = _author_zone(session, mirror)
+    local = _local(mirror, time_zone)
+    choice = resolve_account(session, issue, None)
+    worklog.issue_jira_id = issue.jira_id
+    worklog.project_jira_id = issue.project_jira_id
+    worklog.time_zone = time_zone
+    worklog.start_date, worklog.start_time = local.date(), local.time().replace(microsecond=0)
+    worklog.started_at = mirror.started_at
+    worklog.time_spent_seconds = mirror.time_spent_seconds
+    bills = choice.account is not None and choice.account.bills_by_default
+    worklog.billable_seconds = mirror.time_spent_seconds if bills else 0
+    worklog.description = mirror.comment or ""
+    worklog.account_key = choice.key
+    worklog.account_rule = choice.rule
+    worklog.complete = not missing_required(list_attributes(session), {})
+
+
+def _follow_jira(session: Session, worklog: Worklog, mirror: JiraWorklog,
+                 issue: JiraIssue) -> None:
+    """Jira owns the raw fields; the app keeps billable/attributes, clamped to the new time."""
+    was_fully_billable = worklog.billable_seconds == worklog.time_spent_seconds
+    local = _local(mirror, worklog.time_zone)
+    worklog.issue_jira_id = issue.jira_id
+    worklog.project_jira_id = issue.project_jira_id
+    worklog.start_date, worklog.start_time = local.date(), local.time().replace(microsecond=0)
+    worklog.started_at = mirror.started_at
+    worklog.time_spent_seconds = mirror.time_spent_seconds
+    if was_fully_billable or worklog.billable_seconds > mirror.time_spent_seconds:
+        worklog.billable_seconds = mirror.time_spent_seconds
+    worklog.description = mirror.comment or ""
+    if worklog.pushed_as != "app" and mirror.author_account_id:
+        worklog.author_account_id = mirror.author_account_id
