@@ -17,6 +17,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """
     import connect
 
+    from . import api
     from . import db
     from . import dev
     from . import errors
@@ -25,6 +26,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from . import ops
     from . import panels
     from . import webhooks
+    from .api import auth as api_auth
     from .config import load_settings
     from .domain.secrets import SecretBox
     from .domain.tenants import SqlTenantStore
@@ -56,10 +58,12 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         store=store,
         error_response=errors.error_response,
         on_installed=_schedule_backfill(app, settings),
+        bearer=api_auth.authenticate_api_token,
     )
     app.register_blueprint(ops.bp)
     app.register_blueprint(panels.bp)
     app.register_blueprint(webhooks.bp)
+    api.init_app(app)
     if settings.dev_mode:
         app.register_blueprint(dev.bp)
     return app

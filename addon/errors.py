@@ -13,6 +13,8 @@ from flask import g
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
+from .domain.errors import DomainError
+
 log = logging.getLogger(__name__)
 
 
@@ -39,10 +41,21 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return response
 
 
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
         return error_response(exc.status, exc.code, exc.message, fields=exc.fields)
+
+    @app.errorhandler(DomainError)
+    def _domain_error(exc: DomainError):
+        fields = [{"field": p.field, "message": p.message, "code": p.code}
+                  for p in exc.problems]
+        code = exc.problems[0].code if len(exc.problems) == 1 else type(exc).__name__
+        return error_response(exc.status, _snake(code), exc.message, fields=fields)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -20,6 +20,7 @@ from .client import BearerJiraSession
 from .client import ImpersonationError
 from .client import ImpersonationTokenCache
 from .client import SignedJiraSession
+from .context import BearerAuthenticator
 from .context import install_guard
 from .context import public
 from .descriptor import Descriptor
@@ -92,7 +93,8 @@ def _default_error(status: int, code: str, message: str, field: str | None) -> R
 
 def init_app(app: Flask, *, config: ConnectConfig, store: TenantStore,
              error_response: ErrorResponder = _default_error,
-             on_installed: Callable[[TenantRecord], None] | None = None) -> Connect:
+             on_installed: Callable[[TenantRecord], None] | None = None,
+             bearer: BearerAuthenticator | None = None) -> Connect:
     """Serve the descriptor and lifecycle, and put every other route behind JWT verification.
 
     ``on_installed`` is called with the tenant after each verified install (e.g. to backfill).
@@ -112,7 +114,8 @@ def init_app(app: Flask, *, config: ConnectConfig, store: TenantStore,
         store=store, descriptor=connect.descriptor, key_cache=connect.install_keys,
         leeway=config.jwt_leeway_seconds, on_installed=on_installed,
     ))
-    install_guard(app, store, base_url=config.base_url, leeway=config.jwt_leeway_seconds)
+    install_guard(app, store, base_url=config.base_url, leeway=config.jwt_leeway_seconds,
+                  bearer=bearer)
 
     @app.errorhandler(ConnectAuthError)
     def _unauthorized(exc: ConnectAuthError):

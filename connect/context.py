@@ -144,8 +144,23 @@ def authenticate_request(store: TenantStore, *, base_url: str, leeway: int,
     )
 
 
-def install_guard(app: Flask, store: TenantStore, *, base_url: str, leeway: int) -> None:
-    """Authenticate every request before its view runs (default deny)."""
+BearerAuthenticator = Callable[[str], ConnectContext]
+
+
+def bearer_token() -> str | None:
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip() or None
+
+
+def install_guard(app: Flask, store: TenantStore, *, base_url: str, leeway: int,
+                  bearer: BearerAuthenticator | None = None) -> None:
+    """Authenticate every request before its view runs (default deny).
+
+    On ``@allow_context_qsh`` routes (the REST API) a ``Bearer`` token is handed to ``bearer``
+    (the app's API tokens), which returns the caller's context or raises a ConnectAuthError.
+    """
 
     @app.before_request
     def _authenticate():
@@ -156,6 +171,10 @@ def install_guard(app: Flask, store: TenantStore, *, base_url: str, leeway: int)
         view = app.view_functions[request.endpoint]
         mode = getattr(view, AUTH_MODE_ATTR, MODE_JWT)
         if mode in (MODE_PUBLIC, MODE_LIFECYCLE):
+            return None
+        token = bearer_token() if mode == MODE_CONTEXT_QSH and bearer is not None else None
+        if token:
+            g.connect_context = bearer(token)
             return None
         g.connect_context = authenticate_request(
             store, base_url=base_url, leeway=leeway, allow_context=mode == MODE_CONTEXT_QSH

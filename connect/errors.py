@@ -95,3 +95,8 @@ class IssuerMismatch(ConnectAuthError):
 class TokenReplayed(ConnectAuthError):
     code = "token_replayed"
     message = "This JWT has already been used."
+
+
+class InvalidApiToken(ConnectAuthError):
+    code = "invalid_api_token"
+    message = "The API token is unknown, revoked, or its site is not active."

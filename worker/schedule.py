@@ -11,6 +11,7 @@ from rq.cron import CronScheduler
 
 from .jobs import maintenance
 from .jobs import sync
+from .jobs import worklogs
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ class PeriodicJob:
 PERIODIC_JOBS = (
     PeriodicJob("purge-uninstalled-tenants", maintenance.purge_uninstalled_tenants, 3600),
     PeriodicJob("sweep-inbox", sync.sweep_inbox, 60, queue="sync"),
+    PeriodicJob("push-pending-worklogs", worklogs.push_pending_worklogs, 60, queue="sync"),
 )
 
 

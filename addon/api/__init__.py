@@ -12,6 +12,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/4")
 
 
 def init_app(app) -> None:
-    from . import sync  # noqa: F401 - registers its routes on bp
+    from . import auth
+    from . import worklogs  # noqa: F401 - registers its routes on bp
 
+    auth.init_app(app)
     app.register_blueprint(bp)

@@ -5,11 +5,16 @@ from __future__ import annotations
 from flask import current_app
 
 from connect import get_connect
+from connect.context import ConnectContext
 from connect.context import current_context
+from connect.errors import InvalidApiToken
 
+from ..db import get_database
+from ..domain.api_tokens import find_active_token
 from ..errors import ApiError
 from ..jira import JiraUnavailable
 from ..jira.permissions import SiteAdminCache
+from ..models.base import utcnow
 
 ADMIN_CACHE_KEY = "ledgerline.site_admins"
 
@@ -25,18 +30,34 @@ def require_user() -> str:
     return account_id
 
 
-def require_site_admin() -> str:
-    """The caller's account id, if Jira says they administer the site; else 403."""
+def is_site_admin() -> bool:
+    """Whether Jira says the caller administers the site (cached briefly)."""
     account_id = require_user()
     context = current_context()
     connect = get_connect(current_app)
     try:
-        admin = current_app.extensions[ADMIN_CACHE_KEY].is_site_admin(
+        return current_app.extensions[ADMIN_CACHE_KEY].is_site_admin(
             context.tenant_id, account_id, connect.app_session(context.tenant),
             context.tenant.base_url)
     except JiraUnavailable as exc:
         raise ApiError(503, "Jira did not answer the permission check; try again",
                        code="jira_unavailable") from exc
-    if not admin:
+
+
+def require_site_admin() -> str:
+    """The caller's account id, if they administer the site; else 403."""
+    if not is_site_admin():
         raise ApiError(403, "only Jira site administrators may do this", code="forbidden")
-    return account_id
+    return require_user()
+
+
+def authenticate_api_token(token: str) -> ConnectContext:
+    """The caller behind an ``Authorization: Bearer`` API token (acts as its owner)."""
+    database = get_database()
+    with database.transaction(all_tenants=True) as session:
+        row = find_active_token(session, token, now=utcnow())
+        tenant_id, owner = (row.tenant_id, row.owner_account_id) if row else (None, None)
+    tenant = current_app.extensions["ledgerline.tenants"].get(tenant_id) if tenant_id else None
+    if tenant is None or not tenant.active:
+        raise InvalidApiToken()
+    return ConnectContext(tenant=tenant, account_id=owner, context_qsh=False)

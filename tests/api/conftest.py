@@ -1,0 +1,65 @@
+"""An installed site with a synced project and issue, and an HTTP client for /api/4."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+import requests
+
+
+@dataclass
+class ApiClient:
+    base: str
+    site: object
+    account_id: str | None
+
+    def _headers(self, token: str | None = None) -> dict:
+        if token:
+            return {"Authorization": f"Bearer {token}"}
+        jwt = self.site.sign_app_request("GET", "/", account_id=self.account_id,
+                                         qsh="context-qsh")
+        return {"Authorization": f"JWT {jwt}"}
+
+    def request(self, method: str, path: str, *, token: str | None = None, **kwargs):
+        return requests.request(method, f"{self.base}/api/4{path}",
+                                headers=self._headers(token), timeout=30, **kwargs)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def as_user(self, account_id: str | None) -> ApiClient:
+        return ApiClient(self.base, self.site, account_id)
+
+
+@pytest.fixture
+def world(installed_site, run_jobs):
+    """Users, a project with an epic and a story, synced to the app through webhooks."""
+    model = installed_site.model
+    ada = model.add_user("Ada Lovelace", time_zone="Europe/Berlin")
+    bob = model.add_user("Bob Builder", time_zone="America/Sao_Paulo")
+    admin = installed_site.admin
+    project = model.add_project("ACME", "Acme Corp")
+    epic = model.add_issue(project, "Billing epic", issue_type="Epic")
+    story = model.add_issue(project, "Invoice export", parent=epic)
+    # Each issue event names its actor, which is how the app learns users and their zones.
+    for issue, actor in ((epic, ada), (story, bob), (epic, admin)):
+        installed_site.send_webhook("jira:issue_created", model.issue_event_payload(
+            issue, "jira:issue_created", user_account_id=actor.account_id))
+    run_jobs()
+    return {"site": installed_site, "model": model, "ada": ada, "bob": bob, "admin": admin,
+            "project": project, "epic": epic, "story": story}
+
+
+@pytest.fixture
+def api(live_app, world):
+    return ApiClient(live_app.url, world["site"], world["ada"].account_id)
