@@ -13,7 +13,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/4")
 
 def init_app(app) -> None:
     from . import auth
-    from . import worklogs  # noqa: F401 - registers its routes on bp
+    from . import setup  # noqa: F401 - these modules register their routes on bp
+    from . import worklogs  # noqa: F401
 
     auth.init_app(app)
     app.register_blueprint(bp)
