@@ -33,6 +33,8 @@ from .store import TenantStore
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "connect"
+# What the app does as a user: read, log and edit, and delete their worklogs.
+USER_SCOPES = ("READ", "WRITE", "DELETE")
 
 ErrorResponder = Callable[[int, str, str, str | None], Response]
 
@@ -76,7 +78,7 @@ class Connect:
             return self.impersonation.token_for(
                 client_key=tenant.client_key, oauth_client_id=tenant.oauth_client_id,
                 shared_secret=tenant.shared_secret, base_url=tenant.base_url,
-                account_id=account_id,
+                account_id=account_id, scopes=USER_SCOPES,
             )
 
         return BearerJiraSession(tenant.base_url, token, **options)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask import jsonify
@@ -29,6 +28,7 @@ from ..domain.worklogs import create_worklog
 from ..domain.worklogs import delete_worklog
 from ..domain.worklogs import get_worklog
 from ..domain.worklogs import replace_worklog
+from ..domain.worklogs import zone
 from ..jira.worklog_push import push
 from ..jira.worklog_push import retry_delay
 from ..jobs import get_jobs
@@ -107,7 +107,8 @@ def _require_can_write(session, caller: str, author: str, account_key: str | Non
 
 
 def _today(time_zone: str):
-    return datetime.now(ZoneInfo(time_zone)).date()
+    """Today on the author's calendar: the reference for how far back/ahead time may go."""
+    return datetime.now(zone(time_zone)).date()
 
 
 def _push_now(worklog_id: int) -> None:

@@ -104,9 +104,8 @@ def push(session: Session, connect: Connect, tenant: TenantRecord, worklog: Work
             worklog.push_state = PUSH_SYNCED
             tombstone_jira_worklog(session, worklog.jira_worklog_id, now=now)
             return True
-        body = {"started": jira_started(worklog), "timeSpentSeconds": worklog.time_spent_seconds}
-        if worklog.description:
-            body["comment"] = _adf(worklog.description)
+        body = {"started": jira_started(worklog), "timeSpentSeconds": worklog.time_spent_seconds,
+                "comment": _adf(worklog.description)}
         if worklog.jira_worklog_id:
             response = _checked(pusher.call("PUT", f"{issue_path}/{worklog.jira_worklog_id}",
                                             json=body))
