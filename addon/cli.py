@@ -1,4 +1,5 @@
-"""The ``ledgerline`` command: migrate, serve, worker, scheduler, demo, purge."""
+"""The ``ledgerline`` command: migrate, serve, worker, scheduler, demo, purge, resync,
+sync-status."""
 
 from __future__ import annotations
 
@@ -14,8 +15,18 @@ from werkzeug.serving import run_simple
 from . import create_app
 from . import get_settings
 from . import migrate as migrations
+from .db import get_database
+from .domain.backfill import BackfillBusy
+from .domain.demo import seed_demo_data
+from .domain.inbox import inbox_stats
+from .domain.progress import BACKFILL
+from .domain.progress import RECONCILE
+from .domain.progress import SyncProgress
+from .domain.progress import sync_progress
+from .jira import JiraUnavailable
 from .jobs import QUEUE_NAMES
 from .jobs import get_jobs
+from .models.base import utcnow
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=False,
@@ -88,6 +99,8 @@ def demo_command() -> None:
         raise click.ClickException("the demo tenant exists only with DEV_MODE=1")
     store = current_app.extensions["ledgerline.tenants"]
     tenant = store.ensure_demo_tenant(base_url=f"{settings.public_base_url}/dev/jira")
+    with get_database().transaction(tenant_id=tenant.tenant_id) as session:
+        seed_demo_data(session)
     click.echo(f"demo tenant {tenant.client_key} ready: open {settings.public_base_url}/dev")
 
 
@@ -98,3 +111,88 @@ def purge_command() -> None:
     maintenance = importlib.import_module("worker.jobs.maintenance")
     purged = maintenance.purge_uninstalled_tenants()
     click.echo(f"purged {len(purged)} tenant(s)")
+
+
+def _tenant_or_fail(client_key: str):
+    tenant = current_app.extensions["ledgerline.tenants"].find(client_key)
+    if tenant is None:
+        raise click.ClickException(f"no tenant with clientKey {client_key!r}")
+    return tenant
+
+
+def _rate(progress: SyncProgress | None) -> str | None:
+    if progress is None or progress.rate_per_second is None:
+        return None
+    return f"{progress.rate_per_second:,.0f}/s"
+
+
+class _PhaseBars:
+    """One click progress bar per backfill phase, fed by the backfill's progress reports."""
+
+    def __init__(self) -> None:
+        self._bar = None
+        self._phase: str | None = None
+        self._shown = 0
+
+    def update(self, progress: SyncProgress) -> None:
+        if progress.phase != self._phase:
+            self.close()
+            self._phase = progress.phase
+            if progress.phase is None:
+                return
+            self._bar = click.progressbar(
+                length=max(progress.total or 0, progress.done, 1), label=f"{progress.phase:<8}",
+                show_pos=True, item_show_func=_rate)
+            self._bar.__enter__()
+            self._shown = 0
+        if self._bar is not None:
+            self._bar.length = max(progress.total or 0, progress.done, 1)
+            self._bar.update(progress.done - self._shown, progress)
+            self._shown = progress.done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+@main.command("resync")
+@click.option("--tenant", "client_key", required=True, help="The tenant's Connect clientKey.")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted backfill instead of starting over.")
+@with_appcontext
+def resync_command(client_key: str, resume: bool) -> None:
+    """Copy a tenant's Jira again, in this process, with a progress bar."""
+    tenant = _tenant_or_fail(client_key)
+    backfill = importlib.import_module("worker.jobs.backfill")
+    bars = _PhaseBars()
+    try:
+        outcome = backfill.backfill_now(tenant.tenant_id, restart=not resume,
+                                        on_progress=bars.update)
+    except BackfillBusy as exc:
+        raise click.ClickException(str(exc)) from None
+    except JiraUnavailable as exc:
+        raise click.ClickException(f"{exc} — continue with `ledgerline resync --tenant "
+                                   f"{client_key} --resume`") from None
+    finally:
+        bars.close()
+    if outcome == backfill.SKIPPED:
+        raise click.ClickException(f"tenant {client_key!r} is not installed and enabled")
+    with get_database().transaction(tenant_id=tenant.tenant_id) as session:
+        click.echo(sync_progress(session, BACKFILL, now=utcnow()).summary())
+
+
+@main.command("sync-status")
+@click.option("--tenant", "client_key", required=True, help="The tenant's Connect clientKey.")
+@with_appcontext
+def sync_status_command(client_key: str) -> None:
+    """Show a tenant's backfill and reconciliation state and its webhook inbox."""
+    tenant = _tenant_or_fail(client_key)
+    now = utcnow()
+    with get_database().transaction(tenant_id=tenant.tenant_id) as session:
+        click.echo(sync_progress(session, BACKFILL, now=now).summary())
+        click.echo(sync_progress(session, RECONCILE, now=now).summary())
+        inbox = inbox_stats(session)
+    oldest = inbox.oldest_pending
+    since = f", oldest {oldest:%Y-%m-%d %H:%M:%S} UTC" if oldest else ""
+    click.echo(f"inbox {inbox.pending:,} pending{since} · {inbox.parked:,} parked")

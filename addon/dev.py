@@ -16,14 +16,16 @@ from connect import get_connect
 from connect import jwt as connect_jwt
 from connect.context import public
 
+from .domain.demo import DEMO_ACCOUNT_ID
+from .domain.demo import DEMO_ISSUE_ID
+from .domain.demo import DEMO_PROJECT_ID
 from .domain.tenants import DEMO_CLIENT_KEY
 
 bp = Blueprint("dev", __name__, template_folder="panels/templates")
 
-DEMO_ACCOUNT_ID = "demo-user-0001"
 DEMO_CONTEXT = {
-    "issue.key": "DEMO-1", "issue.id": "10001", "project.key": "DEMO", "project.id": "10000",
-    "user.accountId": DEMO_ACCOUNT_ID,
+    "issue.key": "DEMO-1", "issue.id": DEMO_ISSUE_ID, "project.key": "DEMO",
+    "project.id": DEMO_PROJECT_ID, "user.accountId": DEMO_ACCOUNT_ID,
 }
 MODULE_KINDS = ("generalPages", "adminPages", "jiraProjectPages", "jiraIssueContents",
                 "webPanels", "jiraIssueGlances")

@@ -8,15 +8,20 @@ from html import unescape
 import pytest
 
 from addon import create_app
+from addon.domain.demo import seed_demo_data
 
 from .conftest import app_config
 
 
 @pytest.fixture
-def demo_tenant(app, live_app):
+def demo_tenant(app, live_app, database):
     settings = app.extensions["ledgerline.settings"]
-    return app.extensions["ledgerline.tenants"].ensure_demo_tenant(
+    tenant = app.extensions["ledgerline.tenants"].ensure_demo_tenant(
         base_url=f"{settings.public_base_url}/dev/jira")
+    with database.transaction(tenant_id=tenant.tenant_id) as session:
+        seed_demo_data(session)
+        seed_demo_data(session)  # idempotent
+    return tenant
 
 
 def test_dev_page_opens_every_module_with_a_valid_token(live_app, demo_tenant, http):
@@ -24,10 +29,15 @@ def test_dev_page_opens_every_module_with_a_valid_token(live_app, demo_tenant, h
     assert page.status_code == 200
     frames = [unescape(src) for src in re.findall(r'<iframe[^>]*src="([^"]+)"', page.text)]
     assert frames, "the descriptor's pages should be listed"
+    pages = {}
     for src in frames:
         response = http.get(f"{live_app.url}{src}")
         assert response.status_code == 200, (src, response.text)
-        assert demo_tenant.client_key in response.text
+        pages[src.split("?")[0]] = response.text
+    assert demo_tenant.client_key in pages["/pages/home"]
+    assert "Build the checkout page" not in pages["/pages/my-time"]
+    assert 'data-testid="summary"' in pages["/panels/issue"]
+    assert "Acme: Development" in pages["/panels/issue"]
 
 
 def test_dev_page_without_demo_tenant_says_how_to_seed_it(live_app, http):

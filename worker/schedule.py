@@ -10,6 +10,7 @@ from redis import Redis
 from rq.cron import CronScheduler
 
 from .jobs import maintenance
+from .jobs import reconcile
 from .jobs import sync
 from .jobs import worklogs
 
@@ -27,6 +28,8 @@ class PeriodicJob:
 PERIODIC_JOBS = (
     PeriodicJob("purge-uninstalled-tenants", maintenance.purge_uninstalled_tenants, 3600),
     PeriodicJob("sweep-inbox", sync.sweep_inbox, 60, queue="sync"),
+    # Convergence: each tenant reconciled (daily with a full sweep) or its backfill resumed.
+    PeriodicJob("reconcile-tenants", reconcile.reconcile_all, 300, queue="sync"),
     PeriodicJob("push-pending-worklogs", worklogs.push_pending_worklogs, 60, queue="sync"),
 )
 

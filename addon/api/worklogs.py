@@ -82,7 +82,13 @@ def _input(body: dict, *, caller: str, session, existing=None) -> WorklogInput:
     else:
         seconds = parse_int(body.get("timeSpentSeconds"), "timeSpentSeconds", problems,
                             required=True, minimum=1)
-    billable = parse_int(body.get("billableSeconds"), "billableSeconds", problems, minimum=0)
+    if body.get("billableSeconds") is None and body.get("billableTime"):
+        billable = parse_duration_field(body["billableTime"], "billableTime", problems,
+                                        hours_per_day=policy.hours_per_day,
+                                        days_per_week=policy.days_per_week)
+    else:
+        billable = parse_int(body.get("billableSeconds"), "billableSeconds", problems,
+                             minimum=0)
     description = parse_str(body.get("description"), "description", problems) or ""
     attributes = parse_attribute_values(body.get("attributes"), problems)
     time_zone = parse_str(body.get("timeZone"), "timeZone", problems)

@@ -49,8 +49,8 @@ def account_for_field_value(session: Session, value: str | None) -> Account | No
     """The account an issue's Account field points at (its Jira option id, or its key)."""
     if not value:
         return None
-    return session.scalar(select(Account).where(
-        or_(Account.jira_option_id == value, Account.key == value)).order_by(Account.id))
+    by_option = session.scalar(select(Account).where(Account.jira_option_id == value))
+    return by_option or session.scalar(select(Account).where(Account.key == value))
 
 
 def usable_on_project(session: Session, account: Account, project_jira_id: str) -> bool:

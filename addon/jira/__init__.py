@@ -79,6 +79,11 @@ class JiraRestSource:
                 return
             start += len(page["values"])
 
+    def project(self, project_id: str) -> dict | None:
+        """One project; None when Jira answers 404 (deleted, or no longer visible to the app)."""
+        response = self._call("GET", f"/rest/api/3/project/{project_id}")
+        return None if response.status_code == 404 else response.json()
+
     def search_page(self, jql: str, fields: tuple[str, ...], token: str | None,
                     max_results: int | None = None) -> dict:
         """One page of ``/search/jql``: ``{"issues", "nextPageToken", "isLast"}``."""

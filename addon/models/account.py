@@ -12,6 +12,7 @@ from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -86,7 +87,7 @@ class AccountLink(TenantScoped, Timestamps, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "account_id", "scope_id"),
         Index("uq_account_links_one_default", "tenant_id", "scope_id", unique=True,
-              postgresql_where="is_default", sqlite_where="is_default"),
+              postgresql_where=text("is_default"), sqlite_where=text("is_default")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,3 +16,6 @@ def home():
     """The app's global page: who and where the viewer is, a starting point for later pages."""
     context = current_context()
     return render_template("home.html", tenant=context.tenant, account_id=context.account_id)
+
+
+from . import worklog_panels  # noqa: E402,F401 - registers the time panels on bp

@@ -1,7 +1,9 @@
 """A small, honest JQL subset: what a sync needs, and a 400 for everything else.
 
 Supported: clauses joined by ``AND`` over ``project``, ``key``/``issuekey``, ``id``, ``parent``,
-``issuetype``/``type``, ``status`` (``=``, ``!=``, ``in``, ``not in``) and ``updated``/``created``
+``issuetype``/``type``, ``status`` (``=``, ``!=``, ``in``, ``not in``), ``id`` ranges (``>``,
+``>=``, ``<``, ``<=`` against an existing issue — Jira validates the issue exists, so a range
+after a deleted issue fails with 400, the pessimistic reading) and ``updated``/``created``
 (``>``, ``>=``, ``<``, ``<=``, ``=`` against ``"yyyy-MM-dd[ HH:mm]"`` — slashes allowed — read
 in the searching user's time zone as Jira does, or a relative ``-15m``/``-2d``), then an optional
 ``ORDER BY`` over id, key, created, updated. Like the enhanced search, a query without any
@@ -49,6 +51,8 @@ _COMPARE: dict[str, Callable[[int, int], bool]] = {
     "<": lambda a, b: a < b,
     "<=": lambda a, b: a <= b,
 }
+
+_RANGE_OPS = (">", ">=", "<", "<=")
 
 Condition = Callable[[Issue], bool]
 _T = TypeVar("_T")
@@ -146,6 +150,11 @@ class _Parser:
             return lambda issue: compare(getattr(issue, field), instant)
         if field not in _LIST_FIELDS:
             raise JqlError(f"Field '{field}' does not exist or you do not have permission.")
+        if field == "id" and self.peek() in _RANGE_OPS:
+            op = self.take()
+            (bound,) = self.resolve(field, [self.value()])
+            compare = _COMPARE[op]
+            return lambda issue: compare(issue.id, bound)
         negate = self.accept("not")
         if self.accept("in"):
             values = self.value_list()

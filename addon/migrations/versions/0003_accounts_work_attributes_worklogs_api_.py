@@ -136,7 +136,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('account_links', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_account_links_tenant_id'), ['tenant_id'], unique=False)
-        batch_op.create_index('uq_account_links_one_default', ['tenant_id', 'scope_id'], unique=True, postgresql_where='is_default', sqlite_where='is_default')
+        batch_op.create_index('uq_account_links_one_default', ['tenant_id', 'scope_id'], unique=True, postgresql_where=sa.text('is_default'), sqlite_where=sa.text('is_default'))
 
     with op.batch_alter_table('accounts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('lead_account_id', sa.String(length=128), nullable=True))
@@ -168,7 +168,7 @@ def downgrade() -> None:
         batch_op.drop_column('lead_account_id')
 
     with op.batch_alter_table('account_links', schema=None) as batch_op:
-        batch_op.drop_index('uq_account_links_one_default', postgresql_where='is_default', sqlite_where='is_default')
+        batch_op.drop_index('uq_account_links_one_default', postgresql_where=sa.text('is_default'), sqlite_where=sa.text('is_default'))
         batch_op.drop_index(batch_op.f('ix_account_links_tenant_id'))
 
     op.drop_table('account_links')

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from .. import payloads
+from ..app_fields import field_list
 from ..server import ApiError
 from ..server import RouteTable
 from ..timefmt import format_instant
@@ -49,7 +50,7 @@ def server_info(call: ApiCall) -> Any:
 @routes.get("/rest/api/3/field")
 def fields(call: ApiCall) -> Any:
     with call.model.lock:
-        return payloads.field_list(call.model)
+        return field_list(call.site)
 
 
 @routes.post("/rest/api/3/permissions/check", scope="READ")

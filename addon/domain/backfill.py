@@ -1,0 +1,362 @@
+"""Backfill: copy a tenant's Jira into the synced copy, page by page, resumable after a crash.
+
+Phases run in order: ``fields`` (the id Jira gave our Account field), ``projects``, ``issues``
+(per project, ``ORDER BY id``) and ``worklogs`` (Jira's ``/worklog/updated`` feed from the
+beginning, then ``/worklog/list`` for each page of ids). Each page is applied and committed in the
+same transaction as the cursor that points past it, so a crash resumes after the last committed
+page; a page replayed after a crash is harmless because every apply is idempotent. Only one page
+is held in memory at a time.
+
+One run owns the backfill at a time: it writes its id into the cursor and each commit checks it
+under a row lock, so a second worker stops instead of interleaving. A running state whose
+heartbeat is stale (``progress.STALE_AFTER``) belonged to a dead worker and may be taken over.
+What changes in Jira while the backfill runs is caught by reconciliation, which the backfill
+hands over to when it finishes, starting from the backfill's own start time.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..jira import ISSUE_FIELDS
+from ..jira import JiraRestSource
+from ..jira import JiraUnavailable
+from ..models import JiraProject
+from ..models import SyncState
+from ..models.base import utcnow
+from .progress import BACKFILL
+from .progress import DONE
+from .progress import FAILED
+from .progress import RUNNING
+from .progress import SyncProgress
+from .progress import heartbeat_fresh
+from .progress import mark
+from .progress import progress_of
+from .progress import sync_state
+from .reconcile import apply_each
+from .reconcile import epoch_ms
+from .reconcile import read_version
+from .reconcile import start_reconciliation
+from .sync import account_field_id
+from .sync import apply_issue
+from .sync import apply_project
+from .sync import apply_worklog
+from .sync import find_account_field
+from .sync import remember_account_field
+
+PHASES = ("fields", "projects", "issues", "worklogs")
+PAUSED = "paused"
+ACCOUNT_FIELD_KEY = "account-field"
+# Projects per approximate-count JQL (``project in (...)``), to keep the JQL short.
+COUNT_CHUNK = 50
+
+log = logging.getLogger(__name__)
+Transaction = Callable[[], AbstractContextManager[Session]]
+ProgressCallback = Callable[[SyncProgress], None]
+
+
+class BackfillBusy(RuntimeError):
+    """Another live run is copying this tenant."""
+
+
+class BackfillSuperseded(RuntimeError):
+    """This run was presumed dead and another took over; it stops without writing."""
+
+
+class _Paused(Exception):
+    """The time budget is spent; everything up to here is committed."""
+
+
+@dataclass
+class _Run:
+    transaction: Transaction
+    source: JiraRestSource
+    addon_key: str
+    clock: Callable[[], datetime]
+    on_progress: ProgressCallback | None
+    deadline: float | None
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    cursor: dict = field(default_factory=dict)
+    account_field: str | None = None
+
+    def commit(self, work: Callable[[Session, SyncState], None]) -> None:
+        """Apply ``work`` and save the cursor in one transaction, then report progress.
+
+        Raises BackfillSuperseded (rolling ``work`` back) when another run owns the backfill.
+        """
+        with self.transaction() as session:
+            state = sync_state(session, BACKFILL, for_update=True)
+            if state.cursor.get("owner") != self.run_id:
+                raise BackfillSuperseded("another run took over this tenant's backfill")
+            work(session, state)
+            self.cursor.pop("failures", None)  # progress was made
+            state.cursor = copy.deepcopy(self.cursor)
+            progress = progress_of(state, BACKFILL, now=self.clock())
+        if self.on_progress is not None:
+            self.on_progress(progress)
+
+    def check_budget(self) -> None:
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise _Paused
+
+    def count(self, kind: str, amount: int) -> None:
+        counts = self.cursor.setdefault("counts", {})
+        counts[kind] = counts.get(kind, 0) + amount
+
+    def issue_fields(self) -> tuple[str, ...]:
+        return ISSUE_FIELDS + ((self.account_field,) if self.account_field else ())
+
+
+def run_backfill(transaction: Transaction, source: JiraRestSource, *, addon_key: str,
+                 restart: bool = False, time_budget: float | None = None,
+                 on_progress: ProgressCallback | None = None,
+                 clock: Callable[[], datetime] = utcnow) -> str:
+    """Run the tenant's backfill, or resume an interrupted one, until done or out of time.
+
+    ``transaction()`` opens a unit of work for the tenant; ``clock`` is read per page since a
+    backfill takes minutes. ``restart`` starts over even when a previous run can be resumed.
+    Returns ``DONE``, or ``PAUSED`` when ``time_budget`` seconds ran out (call again to go on).
+    Raises BackfillBusy when another live run holds the backfill; any other error (e.g.
+    JiraUnavailable after the session's own retries) is recorded on the state and re-raised.
+    """
+    deadline = None if time_budget is None else time.monotonic() + time_budget
+    run = _Run(transaction, source, addon_key, clock, on_progress, deadline)
+    phase, resuming = _claim(run, restart=restart)
+    try:
+        for name in PHASES[PHASES.index(phase):]:
+            _STEPS[name](run, resuming=resuming and name == phase)
+        _finish(run)
+    except _Paused:
+        run.commit(lambda _session, _state: run.cursor.update(owner=None))
+        return PAUSED
+    except BackfillSuperseded:
+        raise
+    except Exception as exc:
+        _record_failure(run, exc)
+        raise
+    return DONE
+
+
+def _claim(run: _Run, *, restart: bool) -> tuple[str, bool]:
+    """Take the backfill for this run; returns (phase to start in, whether it resumes)."""
+    now = run.clock()
+    with run.transaction() as session:
+        state = sync_state(session, BACKFILL, for_update=True)
+        if state.status == RUNNING and state.cursor.get("owner") and heartbeat_fresh(state, now):
+            raise BackfillBusy(f"a backfill is already running (phase {state.phase}, last "
+                               f"heartbeat {state.updated_at:%Y-%m-%d %H:%M:%S} UTC)")
+        resuming = not restart and state.status in (RUNNING, FAILED) and state.phase in PHASES
+        cursor = dict(state.cursor) if resuming else {"counts": {}}
+        if not resuming:
+            state.phase, state.done, state.total, state.started_at = PHASES[0], 0, None, now
+        state.status, state.finished_at, state.last_error = RUNNING, None, None
+        cursor.update(owner=run.run_id, mark=mark(state.done, now))
+        state.cursor = cursor
+        run.cursor = copy.deepcopy(cursor)
+        run.account_field = account_field_id(session)
+        return state.phase, resuming
+
+
+def _start_phase(run: _Run, phase: str, *, total: int | None = None, **cursor) -> None:
+    now = run.clock()
+
+    def work(_session: Session, state: SyncState) -> None:
+        state.phase, state.done, state.total = phase, 0, total
+        run.cursor.update(cursor, mark=mark(0, now))
+
+    run.commit(work)
+
+
+def _fields(run: _Run, *, resuming: bool) -> None:
+    field_id = find_account_field(run.source.fields(), run.addon_key, ACCOUNT_FIELD_KEY)
+    run.account_field = field_id
+    run.commit(lambda session, _state: remember_account_field(session, field_id))
+
+
+def _projects(run: _Run, *, resuming: bool) -> None:
+    """All projects, a page per commit. Small, so a resumed run simply reads them again."""
+    _start_phase(run, "projects")
+    run.cursor.setdefault("counts", {})["projects"] = 0
+    version = read_version(run.clock())
+    for page in run.source.projects():
+        def work(session: Session, state: SyncState, page=page) -> None:
+            applied = apply_each(page, lambda data: apply_project(session, data, version))
+            state.done += applied
+            run.count("projects", applied)
+
+        run.commit(work)
+
+
+def _issues(run: _Run, *, resuming: bool) -> None:
+    if not resuming:
+        projects = _live_projects(run)
+        _start_phase(run, "issues", total=_approximate_total(run.source, projects),
+                     project=projects[0] if projects else None, token=None, after=None,
+                     last=None)
+    while run.cursor.get("project"):
+        run.check_budget()
+        _issue_page(run)
+
+
+def _issue_page(run: _Run) -> None:
+    """One search page of the current project, committed with the position after it."""
+    project = run.cursor["project"]
+    page = _search(run, project)
+    issues = [] if page is None else page.get("issues", [])
+    token = None if page is None else page.get("nextPageToken")
+    finished = not issues or not token or page.get("isLast", True)
+
+    def work(session: Session, state: SyncState) -> None:
+        applied = apply_each(issues, lambda data: apply_issue(
+            session, data, account_field=run.account_field))
+        state.done += applied
+        run.count("issues", applied)
+        if finished:
+            run.cursor.update(project=_next_project(session, project), token=None, after=None,
+                              last=None)
+        else:
+            run.cursor.update(token=token, last=issues[-1]["id"])
+
+    run.commit(work)
+
+
+def _search(run: _Run, project: str) -> dict | None:
+    """The next page of ``project``, falling back when Jira refuses the stored position (400).
+
+    A ``nextPageToken`` can expire (the worker was down for a while): search again for the ids
+    after the last applied issue. Jira validates that issue, so if it was deleted since, start
+    the project over (re-applying is harmless). A 400 for a fresh search means the project is
+    gone: None, and reconciliation tombstones it.
+    """
+    while True:
+        token, after = run.cursor.get("token"), run.cursor.get("after")
+        try:
+            return run.source.search_page(_project_jql(project, after), run.issue_fields(), token)
+        except JiraUnavailable as exc:
+            if exc.status != 400:
+                raise
+            if token:
+                run.cursor.update(token=None, after=run.cursor.get("last"))
+            elif after is not None:
+                run.cursor.update(after=None, last=None)
+            else:
+                log.warning("backfill skipped a project Jira refuses to search",
+                            extra={"project": project, "error": str(exc)})
+                return None
+
+
+def _project_jql(project: str, after: str | None) -> str:
+    if after is None:
+        return f"project = {project} ORDER BY id ASC"
+    return f"project = {project} AND id > {after} ORDER BY id ASC"
+
+
+def _live_projects(run: _Run) -> list[str]:
+    with run.transaction() as session:
+        return list(session.scalars(select(JiraProject.jira_id)
+                                    .where(JiraProject.deleted_at.is_(None))
+                                    .order_by(JiraProject.jira_id)))
+
+
+def _next_project(session: Session, after: str) -> str | None:
+    """The project after ``after`` in the same order as ``_live_projects``."""
+    return session.scalar(select(func.min(JiraProject.jira_id))
+                          .where(JiraProject.deleted_at.is_(None), JiraProject.jira_id > after))
+
+
+def _approximate_total(source: JiraRestSource, projects: list[str]) -> int | None:
+    """Jira's approximate issue count over all projects; None when Jira cannot count."""
+    total = 0
+    for start in range(0, len(projects), COUNT_CHUNK):
+        chunk = ", ".join(projects[start:start + COUNT_CHUNK])
+        count = source.approximate_count(f"project in ({chunk})")
+        if count is None:
+            return None
+        total += count
+    return total
+
+
+def _worklogs(run: _Run, *, resuming: bool) -> None:
+    """Every worklog, oldest change first, through ``/worklog/updated`` and ``/worklog/list``."""
+    if not resuming:
+        _start_phase(run, "worklogs", since=0, first=None,
+                     end=epoch_ms(run.clock()))
+    while True:
+        run.check_budget()
+        if _worklog_page(run):
+            return
+
+
+def _worklog_page(run: _Run) -> bool:
+    """Apply one feed page; returns whether it was the last."""
+    since = run.cursor["since"]
+    page = run.source.worklog_changes("updated", since)
+    values = page.get("values", [])
+    worklogs = run.source.worklogs([str(v["worklogId"]) for v in values]) if values else []
+    last_page = page.get("lastPage", True) or not values
+    # A full page ends at its youngest change; the next one starts there (Jira's nextPage).
+    until = max(int(page.get("until") or since), since + 1)
+
+    def work(session: Session, state: SyncState) -> None:
+        now = run.clock()
+        applied = apply_each(worklogs, lambda data: apply_worklog(
+            session, data, run.source, account_field=run.account_field, now=now))
+        state.done += applied
+        run.count("worklogs", applied)
+        if run.cursor.get("first") is None and values:
+            run.cursor["first"] = int(values[0]["updatedTime"])
+        run.cursor["since"] = until
+        state.total = state.done if last_page else _estimate_total(state.done, run.cursor, until)
+
+    run.commit(work)
+    return last_page
+
+
+def _estimate_total(done: int, cursor: dict, position: int) -> int | None:
+    """Jira cannot count worklogs: extrapolate from how far the feed is through time."""
+    first, end = cursor.get("first"), cursor["end"]
+    if first is None or end <= first or position <= first:
+        return None
+    fraction = min(1.0, (position - first) / (end - first))
+    return max(done, round(done / fraction))
+
+
+def _finish(run: _Run) -> None:
+    now = run.clock()
+
+    def work(session: Session, state: SyncState) -> None:
+        state.status, state.phase, state.finished_at = DONE, None, now
+        state.total = state.done
+        run.cursor = {"counts": run.cursor.get("counts", {})}
+        start_reconciliation(session, since=state.started_at)
+
+    run.commit(work)
+    log.info("backfill finished", extra={"counts": run.cursor["counts"]})
+
+
+def _record_failure(run: _Run, exc: Exception) -> None:
+    """Mark the state failed (resumable from its committed cursor) unless another run owns it."""
+    with run.transaction() as session:
+        state = sync_state(session, BACKFILL, for_update=True)
+        if state.cursor.get("owner") != run.run_id:
+            return
+        state.status = FAILED
+        state.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        cursor = dict(state.cursor)
+        cursor.update(owner=None, failures=cursor.get("failures", 0) + 1)
+        state.cursor = cursor
+
+
+_STEPS = {"fields": _fields, "projects": _projects, "issues": _issues, "worklogs": _worklogs}

@@ -1,0 +1,156 @@
+/* Ledgerline panels: log, edit and delete time through /api/4 with a Connect context token.
+ * Works without Connect's all.js (dev mode): the page embeds a context token of its own. */
+(function () {
+  "use strict";
+
+  function contextToken(root) {
+    if (window.AP && AP.context && AP.context.getToken) {
+      return new Promise(function (resolve) { AP.context.getToken(resolve); });
+    }
+    return Promise.resolve(root.dataset.token);
+  }
+
+  function resize() {
+    if (window.AP && AP.resize) { AP.resize(); }
+  }
+
+  function call(root, method, path, body) {
+    return contextToken(root).then(function (token) {
+      return fetch(path, {
+        method: method,
+        headers: { "Authorization": "JWT " + token, "Content-Type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body)
+      });
+    });
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll(".ll-error").forEach(function (el) { el.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (el) { el.removeAttribute("aria-invalid"); });
+  }
+
+  function showErrors(form, payload) {
+    var errors = (payload && payload.errors) || { message: "Something went wrong" };
+    var shown = false;
+    (errors.fields || []).forEach(function (problem) {
+      var slot = form.querySelector('.ll-error[data-field="' + problem.field + '"]');
+      if (slot) {
+        slot.textContent = problem.message;
+        shown = true;
+        var input = slot.previousElementSibling && slot.previousElementSibling.querySelector &&
+          slot.previousElementSibling.querySelector("input,select,textarea");
+        if (input) { input.setAttribute("aria-invalid", "true"); }
+      }
+    });
+    if (!shown) { form.querySelector('.ll-error[data-field="body"]').textContent = errors.message; }
+  }
+
+  function worklogBody(root, form) {
+    var data = new FormData(form);
+    var body = {
+      issueId: Number(root.dataset.issueId),
+      startDate: data.get("startDate"),
+      startTime: (data.get("startTime") || "00:00") + ":00",
+      timeSpent: data.get("timeSpent"),
+      description: data.get("description") || "",
+      attributes: []
+    };
+    if (root.dataset.timeZone) { body.timeZone = root.dataset.timeZone; }
+    if (data.get("account")) { body.attributes.push({ key: "_Account_", value: data.get("account") }); }
+    if (!form.elements.billable.checked) {
+      body.billableSeconds = 0;
+    } else {
+      body.billableTime = data.get("billableTime") || data.get("timeSpent");
+    }
+    form.querySelectorAll("[data-attribute]").forEach(function (input) {
+      var value = input.dataset.checkbox !== undefined ? String(input.checked) : input.value;
+      if (value !== "") { body.attributes.push({ key: input.dataset.attribute, value: value }); }
+    });
+    return body;
+  }
+
+  function refresh(root) {
+    var slot = root.querySelector("#ll-summary-slot");
+    return call(root, "GET", "/panels/issue/summary?issueId=" + encodeURIComponent(root.dataset.issueId))
+      .then(function (response) { return response.text(); })
+      .then(function (html) { slot.innerHTML = html; resize(); });
+  }
+
+  function resetForm(form) {
+    form.reset();
+    delete form.dataset.editing;
+    form.querySelector("#ll-form-title").textContent = "Log time";
+    form.querySelector("[data-testid=save]").textContent = "Log time";
+    form.querySelector("#ll-cancel-edit").hidden = true;
+  }
+
+  function startEdit(form, entry) {
+    form.dataset.editing = entry.dataset.worklogId;
+    form.elements.startDate.value = entry.dataset.startDate;
+    form.elements.startTime.value = entry.dataset.startTime;
+    form.elements.timeSpent.value = entry.dataset.duration;
+    form.elements.description.value = entry.dataset.description;
+    form.elements.account.value = entry.dataset.account;
+    form.elements.billable.checked = entry.dataset.billableSeconds !== "0";
+    form.elements.billableTime.value = entry.dataset.billableSeconds !== "0" ? entry.dataset.billable : "";
+    var attributes = JSON.parse(entry.dataset.attributes || "{}");
+    form.querySelectorAll("[data-attribute]").forEach(function (input) {
+      var value = attributes[input.dataset.attribute];
+      if (input.dataset.checkbox !== undefined) { input.checked = value === "true"; }
+      else { input.value = value || ""; }
+    });
+    form.querySelector("#ll-form-title").textContent = "Edit time";
+    form.querySelector("[data-testid=save]").textContent = "Save changes";
+    form.querySelector("#ll-cancel-edit").hidden = false;
+    form.scrollIntoView();
+  }
+
+  function initPanel(root) {
+    var form = root.querySelector("#ll-log-form");
+    var status = root.querySelector("#ll-status");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearErrors(form);
+      status.textContent = "Saving…";
+      var editing = form.dataset.editing;
+      var method = editing ? "PUT" : "POST";
+      var path = "/api/4/worklogs" + (editing ? "/" + editing : "");
+      call(root, method, path, worklogBody(root, form)).then(function (response) {
+        return response.json().then(function (payload) {
+          if (!response.ok) { status.textContent = ""; showErrors(form, payload); resize(); return; }
+          status.textContent = payload.pushState === "SYNCED" ? "Saved to Jira." : "Saved; Jira will get it shortly.";
+          resetForm(form);
+          return refresh(root);
+        });
+      }).catch(function () { status.textContent = "Could not reach Ledgerline; nothing was saved."; });
+    });
+    root.querySelector("#ll-cancel-edit").addEventListener("click", function () { resetForm(form); });
+    root.addEventListener("click", function (event) {
+      var action = event.target.dataset && event.target.dataset.action;
+      var entry = event.target.closest && event.target.closest(".ll-entry");
+      if (!action || !entry) { return; }
+      if (action === "edit") { startEdit(form, entry); }
+      if (action === "delete" && window.confirm("Delete this worklog here and in Jira?")) {
+        call(root, "DELETE", "/api/4/worklogs/" + entry.dataset.worklogId).then(function (response) {
+          status.textContent = response.ok ? "Deleted." : "Could not delete.";
+          return refresh(root);
+        });
+      }
+    });
+  }
+
+  function initWeek(root) {
+    root.addEventListener("click", function (event) {
+      var week = event.target.dataset && event.target.dataset.weekNav;
+      if (!week) { return; }
+      call(root, "GET", "/pages/my-time/week?week=" + week).then(function (response) {
+        return response.text();
+      }).then(function (html) { root.innerHTML = html; resize(); });
+    });
+  }
+
+  var panel = document.getElementById("ll-panel");
+  if (panel) { initPanel(panel); }
+  var week = document.getElementById("ll-my-time");
+  if (week) { initWeek(week); }
+})();
