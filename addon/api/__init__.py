@@ -12,6 +12,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/4")
 
 
 def init_app(app) -> None:
+    from . import accounts  # noqa: F401 - these modules register their routes on bp
     from . import auth
     from . import setup  # noqa: F401 - these modules register their routes on bp
     from . import worklogs  # noqa: F401

@@ -10,17 +10,23 @@ ARCHIVED ones are hidden. These functions only change the database: whoever call
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import Account
+from ..models import AccountCategory
+from ..models import Customer
+from ..models import Worklog
 from ..models.account import ACCOUNT_OPEN
 from ..models.account import ACCOUNT_STATUSES
+from ..models.account import CONTRACT_TYPES
 from .account_rules import account_by_key
 from .errors import Conflict
 from .errors import FieldProblem
+from .errors import InvalidInput
 from .errors import NotFound
 from .errors import invalid
 
@@ -29,6 +35,7 @@ NAME_MAX = 255
 # A letter first, then letters, digits and . _ -: safe in URLs, JQL and option properties, and
 # never mistaken for a numeric Jira option id when an issue's Account field value is read.
 KEY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 def get_account(session: Session, key: str) -> Account:
@@ -40,8 +47,25 @@ def get_account(session: Session, key: str) -> Account:
     return account
 
 
-def create_account(session: Session, *, key: str, name: str) -> Account:
-    """Add an OPEN account. Raises InvalidInput (key or name: required, too_long; key: invalid)
+@dataclass(frozen=True)
+class AccountDetails:
+    """Everything about an account but its key and name (Tempo's AccountInput, plus ours)."""
+
+    status: str = ACCOUNT_OPEN
+    lead_account_id: str | None = None
+    contact_account_id: str | None = None
+    external_contact_name: str | None = None
+    customer_key: str | None = None
+    category_key: str | None = None
+    contract_type: str = "TIME_AND_MATERIALS"
+    currency: str = "USD"
+    monthly_budget: int | None = None
+    is_global: bool = False
+
+
+def create_account(session: Session, *, key: str, name: str,
+                   details: AccountDetails | None = None) -> Account:
+    """Add an account (OPEN unless ``details`` say otherwise). Raises InvalidInput (the field)
     or Conflict (key: duplicate) before anything is written.
     """
     key = _clean_key(key)
@@ -49,6 +73,7 @@ def create_account(session: Session, *, key: str, name: str) -> Account:
     if session.scalar(select(Account.id).where(Account.key == key)) is not None:
         raise _duplicate(key)
     account = Account(key=key, name=name, status=ACCOUNT_OPEN)
+    _apply_details(session, account, details or AccountDetails())
     session.add(account)
     try:
         session.flush()
@@ -57,6 +82,82 @@ def create_account(session: Session, *, key: str, name: str) -> Account:
         # transaction is rolled back with this error, so nothing is written either way.
         raise _duplicate(key) from exc
     return account
+
+
+def replace_account(session: Session, key: str, *, name: str,
+                    details: AccountDetails) -> Account:
+    """PUT: every field replaced (the key stays). Raises NotFound or InvalidInput."""
+    name = _clean_name(name)
+    account = get_account(session, key)
+    _apply_details(session, account, details)
+    account.name = name
+    return account
+
+
+def _apply_details(session: Session, account: Account, details: AccountDetails) -> None:
+    problems = []
+    if details.status not in ACCOUNT_STATUSES:
+        problems.append(FieldProblem("status", f"status must be one of "
+                                     f"{', '.join(ACCOUNT_STATUSES)}"))
+    if details.contract_type not in CONTRACT_TYPES:
+        problems.append(FieldProblem("contractType", f"contractType must be one of "
+                                     f"{', '.join(CONTRACT_TYPES)}"))
+    if not isinstance(details.currency, str) or not _CURRENCY.fullmatch(details.currency):
+        problems.append(FieldProblem("currency", "currency must be an ISO 4217 code (EUR)"))
+    if details.monthly_budget is not None and (
+            not isinstance(details.monthly_budget, int) or details.monthly_budget < 0):
+        problems.append(FieldProblem("monthlyBudget", "monthlyBudget must be a whole number ≥ 0"))
+    if details.contact_account_id and details.external_contact_name:
+        problems.append(FieldProblem("externalContactName",
+                                     "give contactAccountId or externalContactName, not both"))
+    customer = _by_key(session, Customer, details.customer_key, "customerKey", problems)
+    category = _by_key(session, AccountCategory, details.category_key, "categoryKey", problems)
+    if problems:
+        raise InvalidInput(problems[0].message, problems)
+    account.status = details.status
+    account.lead_account_id = details.lead_account_id
+    account.contact_account_id = details.contact_account_id
+    account.external_contact_name = details.external_contact_name
+    account.customer = customer
+    account.category = category
+    account.contract_type = details.contract_type
+    account.currency = details.currency
+    account.monthly_budget = details.monthly_budget
+    account.is_global = bool(details.is_global)
+
+
+def _by_key(session: Session, model, key: str | None, field: str, problems: list):
+    if not key:
+        return None
+    row = session.scalar(select(model).where(model.key == key))
+    if row is None:
+        problems.append(FieldProblem(field, f"{field} {key!r} not found", "not_found"))
+    return row
+
+
+def list_accounts(session: Session, *, keys=None, ids=None, statuses=None,
+                  is_global: bool | None = None) -> list[Account]:
+    query = select(Account).order_by(Account.id)
+    if keys:
+        query = query.where(Account.key.in_(keys))
+    if ids:
+        query = query.where(Account.id.in_(ids))
+    if statuses:
+        query = query.where(Account.status.in_(statuses))
+    if is_global is not None:
+        query = query.where(Account.is_global.is_(is_global))
+    return list(session.scalars(query))
+
+
+def delete_account(session: Session, key: str) -> None:
+    """Delete an account nobody logged time on; otherwise archive it instead (409)."""
+    account = get_account(session, key)
+    used = session.scalar(select(Worklog.id).where(Worklog.account_key == key).limit(1))
+    if used is not None:
+        raise Conflict(f"account {key!r} has worklogs; archive it instead", [FieldProblem(
+            "key", "an account with worklogs cannot be deleted; set its status to ARCHIVED",
+            "in_use")])
+    session.delete(account)
 
 
 def rename_account(session: Session, key: str, name: str) -> Account:

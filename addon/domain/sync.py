@@ -182,7 +182,15 @@ def apply_issue(session: Session, data: dict, *, account_field: str | None) -> J
     if account_field is not None and account_field in fields:
         row.account_field_value = _option_value(fields.get(account_field))
     row.version_ms = version_ms
+    _ensure_project(session, project)
     return row
+
+
+def _ensure_project(session: Session, project: dict) -> None:
+    """Issues name their project: learn it if project events or backfill have not yet."""
+    if project.get("key") and _by_jira_id(session, JiraProject, str(project["id"])) is None:
+        session.add(JiraProject(jira_id=str(project["id"]), key=project["key"],
+                                name=project.get("name") or project["key"], version_ms=0))
 
 
 def delete_issue(session: Session, jira_id: str, *, now: datetime) -> None:

@@ -105,7 +105,8 @@ def _validate(session: Session, data: WorklogInput, policy: WorklogPolicy, *, to
     issue = synced_issue(session, data.issue_id)
     attributes = list_attributes(session)
     problems = validate_values(attributes, data.attributes)
-    problems += [FieldProblem(f"attributes.{key}", f"{key} is required", "required")
+    names = {a.key: a.name for a in attributes}
+    problems += [FieldProblem(f"attributes.{key}", f"{names[key]} is required", "required")
                  for key in missing_required(attributes, data.attributes)]
     if problems:
         raise InvalidInput("invalid worklog attributes", problems)

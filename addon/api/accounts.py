@@ -1,0 +1,336 @@
+"""``/api/4`` accounts, customers, account categories and account links (Tempo v4 shapes)."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask import request
+
+from connect.context import allow_context_qsh
+from connect.context import current_context
+
+from ..db import request_session
+from ..domain import account_setup as setup
+from ..domain.account_field import OPTIONS_SYNC_JOB
+from ..domain.account_rules import selectable_accounts
+from ..domain.accounts import AccountDetails
+from ..domain.accounts import create_account
+from ..domain.accounts import delete_account
+from ..domain.accounts import get_account
+from ..domain.accounts import list_accounts
+from ..domain.accounts import replace_account
+from ..jobs import get_jobs
+from ..models import Account
+from ..models import AccountCategory
+from ..models import AccountLink
+from ..models import Customer
+from ..models.account import CATEGORY_TYPES
+from . import bp
+from . import serialize
+from .auth import require_site_admin
+from .envelope import envelope
+from .envelope import page_from_request
+from .envelope import result_list
+from .inputs import Problems
+from .inputs import json_body
+from .inputs import parse_bool
+from .inputs import parse_int
+from .inputs import parse_str
+
+
+def _session():
+    return request_session(current_context().tenant_id)
+
+
+def _sync_options_after_commit(session) -> None:
+    """Jira's Account field options follow the accounts, once this change is committed."""
+    get_jobs().enqueue(OPTIONS_SYNC_JOB, current_context().tenant_id, queue="sync",
+                       session=session)
+
+
+def _paged(rows, serializer):
+    page = page_from_request()
+    chunk = rows[page.offset:page.offset + page.limit]
+    return jsonify(envelope([serializer(r) for r in chunk], page,
+                            has_more=page.offset + page.limit < len(rows)))
+
+
+def _account_details(body: dict) -> AccountDetails:
+    problems = Problems()
+    budget = parse_int(body.get("monthlyBudget"), "monthlyBudget", problems, minimum=0)
+    details = AccountDetails(
+        status=body.get("status") or "OPEN",
+        lead_account_id=parse_str(body.get("leadAccountId"), "leadAccountId", problems),
+        contact_account_id=parse_str(body.get("contactAccountId"), "contactAccountId",
+                                     problems),
+        external_contact_name=parse_str(body.get("externalContactName"),
+                                        "externalContactName", problems),
+        customer_key=parse_str(body.get("customerKey"), "customerKey", problems),
+        category_key=parse_str(body.get("categoryKey"), "categoryKey", problems),
+        contract_type=body.get("contractType") or "TIME_AND_MATERIALS",
+        currency=body.get("currency") or "USD",
+        monthly_budget=budget,
+        is_global=parse_bool(body.get("global"), "global", problems))
+    problems.raise_if_any()
+    return details
+
+
+@bp.get("/accounts")
+@allow_context_qsh
+def accounts():
+    return _paged(list_accounts(_session()), serialize.account)
+
+
+@bp.post("/accounts/search")
+@allow_context_qsh
+def search_accounts():
+    body = json_body()
+    rows = list_accounts(_session(), keys=body.get("keys"), ids=body.get("ids"),
+                         statuses=body.get("statuses"), is_global=body.get("global"))
+    return _paged(rows, serialize.account)
+
+
+@bp.post("/accounts")
+@allow_context_qsh
+def create_account_view():
+    require_site_admin()
+    body = json_body()
+    session = _session()
+    with session.begin():
+        account = create_account(session, key=body.get("key"), name=body.get("name"),
+                                 details=_account_details(body))
+        _sync_options_after_commit(session)
+        result = serialize.account(account)
+    return jsonify(result)
+
+
+@bp.get("/accounts/<id_or_key>")
+@allow_context_qsh
+def account(id_or_key):
+    session = _session()
+    if id_or_key.isdigit():
+        return jsonify(serialize.account(setup.get_by_id(session, Account, int(id_or_key))))
+    return jsonify(serialize.account(get_account(session, id_or_key)))
+
+
+@bp.put("/accounts/<key>")
+@allow_context_qsh
+def replace_account_view(key):
+    require_site_admin()
+    body = json_body()
+    session = _session()
+    with session.begin():
+        account = replace_account(session, key, name=body.get("name"),
+                                  details=_account_details(body))
+        _sync_options_after_commit(session)
+        result = serialize.account(account)
+    return jsonify(result)
+
+
+@bp.delete("/accounts/<key>")
+@allow_context_qsh
+def delete_account_view(key):
+    require_site_admin()
+    session = _session()
+    with session.begin():
+        delete_account(session, key)
+        _sync_options_after_commit(session)
+    return "", 204
+
+
+@bp.get("/accounts/<key>/links")
+@allow_context_qsh
+def account_links_of(key):
+    session = _session()
+    links = setup.links_for_account(session, get_account(session, key))
+    return jsonify(result_list([serialize.account_link(link) for link in links]))
+
+
+def _save_simple(model, serializer, existing_key=None):
+    require_site_admin()
+    body = json_body()
+    session = _session()
+    with session.begin():
+        if model is Customer:
+            row = setup.save_customer(session, key=body.get("key", existing_key),
+                                      name=body.get("name"), existing_key=existing_key)
+        else:
+            row = setup.save_category(session, key=body.get("key", existing_key),
+                                      name=body.get("name"), type_name=body.get("typeName"),
+                                      existing_key=existing_key)
+        result = serializer(row)
+    return jsonify(result)
+
+
+def _delete_simple(model, key):
+    require_site_admin()
+    session = _session()
+    with session.begin():
+        setup.delete_by_key(session, model, key)
+    return "", 204
+
+
+@bp.get("/customers")
+@allow_context_qsh
+def customers():
+    return _paged(setup.list_rows(_session(), Customer), serialize.customer)
+
+
+@bp.post("/customers")
+@allow_context_qsh
+def create_customer():
+    return _save_simple(Customer, serialize.customer)
+
+
+@bp.post("/customers/search")
+@allow_context_qsh
+def search_customers():
+    keys = json_body().get("keys")
+    return _paged(setup.list_rows(_session(), Customer, keys), serialize.customer)
+
+
+@bp.get("/customers/<id_or_key>")
+@allow_context_qsh
+def customer(id_or_key):
+    session = _session()
+    if id_or_key.isdigit():
+        return jsonify(serialize.customer(setup.get_by_id(session, Customer, int(id_or_key))))
+    return jsonify(serialize.customer(setup.get_by_key(session, Customer, id_or_key)))
+
+
+@bp.get("/customers/<int:customer_id>/accounts")
+@allow_context_qsh
+def customer_accounts(customer_id):
+    session = _session()
+    found = setup.get_by_id(session, Customer, customer_id)
+    rows = [a for a in list_accounts(session) if a.customer_id == found.id]
+    return jsonify(result_list([serialize.account(a) for a in rows]))
+
+
+@bp.put("/customers/<key>")
+@allow_context_qsh
+def replace_customer(key):
+    return _save_simple(Customer, serialize.customer, existing_key=key)
+
+
+@bp.delete("/customers/<key>")
+@allow_context_qsh
+def delete_customer(key):
+    return _delete_simple(Customer, key)
+
+
+@bp.get("/account-categories")
+@allow_context_qsh
+def categories():
+    return jsonify(result_list([serialize.category(c)
+                                for c in setup.list_rows(_session(), AccountCategory)]))
+
+
+@bp.post("/account-categories")
+@allow_context_qsh
+def create_category():
+    return _save_simple(AccountCategory, serialize.category)
+
+
+@bp.get("/account-categories/<key>")
+@allow_context_qsh
+def category(key):
+    return jsonify(serialize.category(setup.get_by_key(_session(), AccountCategory, key)))
+
+
+@bp.put("/account-categories/<key>")
+@allow_context_qsh
+def replace_category(key):
+    return _save_simple(AccountCategory, serialize.category, existing_key=key)
+
+
+@bp.delete("/account-categories/<key>")
+@allow_context_qsh
+def delete_category(key):
+    return _delete_simple(AccountCategory, key)
+
+
+@bp.get("/account-category-types")
+@allow_context_qsh
+def category_types():
+    return jsonify(result_list([{"name": name} for name in CATEGORY_TYPES]))
+
+
+@bp.post("/account-links")
+@allow_context_qsh
+def create_link():
+    require_site_admin()
+    body = json_body()
+    problems = Problems()
+    account_key = parse_str(body.get("accountKey"), "accountKey", problems, required=True)
+    scope_id = body.get("scopeId")
+    if scope_id is None:
+        problems.add("scopeId", "'scopeId' is required", "required")
+    default = parse_bool(body.get("default"), "default", problems)
+    problems.raise_if_any()
+    session = _session()
+    with session.begin():
+        link = setup.link_account(session, account_key=account_key, project_id=str(scope_id),
+                                  default=default, scope_type=body.get("scopeType") or "PROJECT")
+        result = serialize.account_link(link)
+    return jsonify(result)
+
+
+@bp.get("/account-links/<int:link_id>")
+@allow_context_qsh
+def link(link_id):
+    return jsonify(serialize.account_link(setup.get_by_id(_session(), AccountLink, link_id)))
+
+
+@bp.delete("/account-links/<int:link_id>")
+@allow_context_qsh
+def delete_link(link_id):
+    require_site_admin()
+    session = _session()
+    with session.begin():
+        setup.delete_link(session, link_id)
+    return "", 204
+
+
+@bp.route("/account-links/<int:link_id>/make-default", methods=["PATCH", "PUT", "POST"])
+@allow_context_qsh
+def make_default(link_id):
+    require_site_admin()
+    session = _session()
+    with session.begin():
+        result = serialize.account_link(setup.make_default(session, link_id))
+    return jsonify(result)
+
+
+@bp.get("/account-links/project/<project_id>")
+@allow_context_qsh
+def project_links(project_id):
+    session = _session()
+    results = [serialize.account_link(link) for link in setup.links_for_project(session,
+                                                                                project_id)]
+    if request.args.get("includeGlobalAccounts", "").lower() == "true":
+        linked = {r["account"]["key"] for r in results}
+        results += [{"self": None, "id": None, "default": False,
+                     "scope": {"id": serialize.jira_id(project_id), "type": "PROJECT"},
+                     "account": {"self": f"{serialize.api_base()}/accounts/{a.id}",
+                                 "key": a.key}}
+                    for a in selectable_accounts(session, project_id)
+                    if a.is_global and a.key not in linked]
+    return jsonify(result_list(results))
+
+
+@bp.post("/project-accounts")
+@allow_context_qsh
+def map_projects():
+    """Ours: set many projects' default accounts at once (the admin page's bulk mapping)."""
+    require_site_admin()
+    body = json_body()
+    problems = Problems()
+    pairs = body.get("mappings")
+    if not isinstance(pairs, list) or not all(isinstance(p, dict) for p in pairs):
+        problems.add("mappings", "'mappings' must be a list of {projectId, accountKey}")
+    problems.raise_if_any()
+    session = _session()
+    with session.begin():
+        changed = setup.map_projects(session, {str(p.get("projectId")): p.get("accountKey")
+                                               for p in pairs})
+    return jsonify({"changed": changed})
