@@ -6,9 +6,6 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-# Named by dotted path: addon never imports worker.
-BACKFILL_JOB = "worker.jobs.backfill.backfill_tenant"
-
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the app from the environment, or from ``config`` (setting names) in tests.
@@ -79,6 +76,7 @@ def _schedule_backfill(app: Flask, settings):
         return None
 
     def schedule(tenant) -> None:
+        from .jobs import BACKFILL_JOB
         from .jobs import get_jobs
 
         get_jobs().enqueue_in(settings.backfill_delay_seconds, BACKFILL_JOB, tenant.tenant_id,

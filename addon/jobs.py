@@ -23,6 +23,10 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "ledgerline.jobs"
 QUEUE_NAMES = ("default", "sync", "maintenance")
+# Jobs the app starts, by dotted path (tests/worker checks each resolves to a function).
+BACKFILL_JOB = "worker.jobs.backfill.backfill_tenant"
+DRAIN_INBOX_JOB = "worker.jobs.sync.drain_inbox"
+PUSH_WORKLOG_JOB = "worker.jobs.worklogs.push_worklog"
 DEFAULT_TIMEOUT = 600
 
 

@@ -193,6 +193,10 @@ PATHS = {
     "/tokens/{id}": {"delete": _op("Ours: revoke an API token", None, status="204")},
     "/sync/status": {"get": _op("Ours: backfill progress, inbox backlog, parked events",
                                 _ref("SyncStatus"))},
+    "/sync/backfill": {"post": _op("Ours: copy the site's Jira again", _obj(
+        ["queued"], queued=_BOOL), status="202")},
+    "/sync/parked/replay": {"post": _op("Ours: replay parked events", _obj(
+        ["replayed"], replayed=_INT))},
 }
 
 

@@ -31,6 +31,7 @@ from ..domain.worklogs import replace_worklog
 from ..domain.worklogs import zone
 from ..jira.worklog_push import push
 from ..jira.worklog_push import retry_delay
+from ..jobs import PUSH_WORKLOG_JOB
 from ..jobs import get_jobs
 from ..models import JiraUser
 from ..models import Worklog
@@ -51,8 +52,6 @@ from .inputs import parse_str
 from .inputs import parse_time
 from .inputs import parse_updated_from
 from .inputs import query_list
-
-PUSH_JOB = "worker.jobs.worklogs.push_worklog"
 
 
 def _session():
@@ -126,7 +125,7 @@ def _push_now(worklog_id: int) -> None:
         done = push(session, get_connect(current_app), context.tenant, worklog, now=utcnow())
         attempts = worklog.push_attempts
     if not done:
-        get_jobs().enqueue_in(retry_delay(attempts).total_seconds(), PUSH_JOB,
+        get_jobs().enqueue_in(retry_delay(attempts).total_seconds(), PUSH_WORKLOG_JOB,
                               context.tenant_id, worklog_id, queue="sync")
 
 

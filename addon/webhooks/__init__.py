@@ -15,12 +15,12 @@ from ..db import request_session
 from ..domain.inbox import UnknownEvent
 from ..domain.inbox import receive_webhook
 from ..errors import ApiError
+from ..jobs import DRAIN_INBOX_JOB
 from ..jobs import get_jobs
 from ..models.base import utcnow
 
 bp = Blueprint("webhooks", __name__)
 WEBHOOK_PATH = "/webhooks/jira"
-DRAIN_JOB = "worker.jobs.sync.drain_inbox"
 
 
 @bp.post(WEBHOOK_PATH)
@@ -42,5 +42,5 @@ def receive():
     except UnknownEvent:
         raise ApiError(400, f"unsupported event {event_type}", field="webhookEvent") from None
     if stored:
-        get_jobs().enqueue_once(f"drain:{tenant_id}", DRAIN_JOB, tenant_id, queue="sync")
+        get_jobs().enqueue_once(f"drain:{tenant_id}", DRAIN_INBOX_JOB, tenant_id, queue="sync")
     return "", 204

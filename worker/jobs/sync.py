@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from addon.domain.inbox import process_due_events
 from addon.jira import JiraRestSource
+from addon.jobs import DRAIN_INBOX_JOB
 from addon.jobs import EXTENSION_KEY as JOBS_KEY
 from addon.models import InboxEvent
 from addon.models.base import utcnow
@@ -18,7 +19,6 @@ from ..runtime import database
 from ..runtime import job_app
 
 log = logging.getLogger(__name__)
-DRAIN_JOB = "worker.jobs.sync.drain_inbox"
 BATCH_SIZE = 100
 BATCHES_PER_JOB = 10
 
@@ -54,7 +54,7 @@ def drain_inbox(tenant_id: int) -> int:
         if result.remaining == 0:
             return applied
     if not jobs.inline:
-        jobs.enqueue_once(f"drain:{tenant_id}", DRAIN_JOB, tenant_id, queue="sync")
+        jobs.enqueue_once(f"drain:{tenant_id}", DRAIN_INBOX_JOB, tenant_id, queue="sync")
     else:
         return applied + drain_inbox(tenant_id)
     return applied
@@ -69,5 +69,5 @@ def sweep_inbox() -> list[int]:
         ))
     jobs = job_app().extensions[JOBS_KEY]
     for tenant_id in tenant_ids:
-        jobs.enqueue_once(f"drain:{tenant_id}", DRAIN_JOB, tenant_id, queue="sync")
+        jobs.enqueue_once(f"drain:{tenant_id}", DRAIN_INBOX_JOB, tenant_id, queue="sync")
     return tenant_ids

@@ -15,8 +15,6 @@ from connect import get_connect
 from ..runtime import database
 from ..runtime import job_app
 
-PUSH_JOB = "worker.jobs.worklogs.push_worklog"
-
 
 def push_worklog(tenant_id: int, worklog_id: int) -> bool:
     """Push one worklog; True when Jira has it (or no longer needs it)."""
