@@ -18,4 +18,5 @@ def home():
     return render_template("home.html", tenant=context.tenant, account_id=context.account_id)
 
 
+from . import admin  # noqa: E402,F401 - registers the admin pages on bp
 from . import worklog_panels  # noqa: E402,F401 - registers the time panels on bp
