@@ -162,3 +162,48 @@ def test_missing_impersonation_grant_falls_back_to_the_app(jira_site, live_app, 
     jira_worklog = model.worklog(made["jiraWorklogId"])
     assert jira_worklog.author_id == site.app_user.account_id
     assert jira_worklog.properties["ledgerline"]["authorAccountId"] == ada.account_id
+
+
+def test_an_account_lead_logs_for_others_on_their_account(api, world):
+    admin = api.as_user(world["admin"].account_id)
+    admin.post("/accounts", json={"key": "LEAD", "name": "Led by Bob", "global": True,
+                                  "leadAccountId": world["bob"].account_id})
+    bob = api.as_user(world["bob"].account_id)
+    body = {"issueId": world["story"].id, "startDate": "2026-11-23", "timeSpentSeconds": 600,
+            "authorAccountId": world["ada"].account_id}
+    assert bob.post("/worklogs", json=body).status_code == 403
+    led = bob.post("/worklogs", json={**body, "attributes": [{"key": "_Account_",
+                                                               "value": "LEAD"}]})
+    assert led.status_code == 200, led.text
+    assert led.json()["author"]["accountId"] == world["ada"].account_id
+
+
+def test_edits_and_deletes_in_jira_flow_back(api, world, run_jobs):
+    made = _make(api, world, billableSeconds=1800)
+    model, site = world["model"], world["site"]
+    model.update_worklog(made["jiraWorklogId"], time_spent_seconds=900, comment="changed in Jira")
+    site.send_webhook("worklog_updated", model.worklog_event_payload(
+        model.worklog(made["jiraWorklogId"]), "worklog_updated"))
+    run_jobs()
+    followed = api.get(f"/worklogs/{made['tempoWorklogId']}").json()
+    assert followed["timeSpentSeconds"] == 900 and followed["description"] == "changed in Jira"
+    assert followed["billableSeconds"] == 900  # never more than the time spent
+    gone = model.worklog(made["jiraWorklogId"])
+    model.delete_worklog(made["jiraWorklogId"])
+    site.send_webhook("worklog_deleted", model.worklog_event_payload(gone, "worklog_deleted"))
+    run_jobs()
+    assert api.get(f"/worklogs/{made['tempoWorklogId']}").status_code == 404
+
+
+def test_native_worklogs_missing_required_attributes_are_flagged_not_dropped(api, world,
+                                                                            run_jobs):
+    admin = api.as_user(world["admin"].account_id)
+    admin.post("/work-attributes", json={"key": "_WorkType_", "name": "Work type",
+                                         "type": "STATIC_LIST", "required": True,
+                                         "values": ["DEV"]})
+    native = world["model"].add_worklog(world["story"], world["ada"].account_id, 600)
+    world["site"].send_webhook("worklog_created", world["model"].worklog_event_payload(
+        native, "worklog_created"))
+    run_jobs()
+    (adopted,) = api.get(f"/worklogs/issue/{world['story'].id}").json()["results"]
+    assert adopted["complete"] is False and adopted["jiraWorklogId"] == native.id
