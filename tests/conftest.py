@@ -20,7 +20,7 @@ from .backend import drop_pg_database
 from .backend import select_backend
 from .live_server import LiveServer
 
-pytest_plugins = ["tests.fakejira.fixtures"]
+pytest_plugins = ["tests.fakejira.fixtures", "tests.world"]
 
 _backend = None
 

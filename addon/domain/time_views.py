@@ -29,6 +29,7 @@ class IssueTime:
     billable_seconds: int
     people: list[PersonTotal]
     entries: list[Worklog]
+    entry_count: int
 
     @property
     def non_billable_seconds(self) -> int:
@@ -43,21 +44,26 @@ def display_names(session: Session, account_ids: set[str]) -> dict[str, str]:
     return {account_id: name or account_id for account_id, name in rows}
 
 
-def issue_time(session: Session, issue_jira_id: str) -> IssueTime:
-    """Totals by person (one aggregate query) and the entries, newest first."""
+def issue_time(session: Session, issue_jira_id: str, *, limit: int | None = 50) -> IssueTime:
+    """Totals by person (one aggregate query) and the newest ``limit`` entries (all if None).
+
+    Totals always cover every worklog; the entry list is capped so an issue with hundreds of
+    worklogs still renders fast in Jira's sidebar.
+    """
     live = (Worklog.issue_jira_id == issue_jira_id, Worklog.deleted_at.is_(None))
     per_person = session.execute(
         select(Worklog.author_account_id, func.sum(Worklog.time_spent_seconds),
-               func.sum(Worklog.billable_seconds))
+               func.sum(Worklog.billable_seconds), func.count(Worklog.id))
         .where(*live).group_by(Worklog.author_account_id)).all()
     entries = list(session.scalars(select(Worklog).where(*live).order_by(
-        Worklog.start_date.desc(), Worklog.start_time.desc(), Worklog.id.desc())))
+        Worklog.start_date.desc(), Worklog.start_time.desc(), Worklog.id.desc()).limit(limit)))
     names = display_names(session, {row[0] for row in per_person})
-    people = sorted((PersonTotal(a, names.get(a, a), int(s), int(b)) for a, s, b in per_person),
-                    key=lambda p: (-p.seconds, p.display_name))
+    people = sorted((PersonTotal(a, names.get(a, a), int(s), int(b))
+                     for a, s, b, _ in per_person), key=lambda p: (-p.seconds, p.display_name))
     return IssueTime(total_seconds=sum(p.seconds for p in people),
                      billable_seconds=sum(p.billable_seconds for p in people),
-                     people=people, entries=entries)
+                     people=people, entries=entries,
+                     entry_count=sum(int(row[3]) for row in per_person))
 
 
 @dataclass(frozen=True)

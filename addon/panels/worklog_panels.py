@@ -45,8 +45,8 @@ def _issue(session, issue_id: str | None, issue_key: str | None) -> JiraIssue | 
         JiraIssue.deleted_at.is_(None)))
 
 
-def _summary_context(session, issue: JiraIssue) -> dict:
-    summary = issue_time(session, issue.jira_id)
+def _summary_context(session, issue: JiraIssue, *, show_all: bool = False) -> dict:
+    summary = issue_time(session, issue.jira_id, limit=None if show_all else 50)
     return {"issue": issue, "summary": summary, "me": current_context().account_id,
             "names": display_names(session, {w.author_account_id for w in summary.entries}),
             "choice": resolve_account(session, issue, None), "duration": format_duration}
@@ -77,7 +77,8 @@ def issue_summary():
     issue = _issue(session, request.args.get("issueId"), None)
     if issue is None:
         return "", 404
-    return render_template("_issue_summary.html", **_summary_context(session, issue))
+    return render_template("_issue_summary.html", **_summary_context(
+        session, issue, show_all=request.args.get("all") == "1"))
 
 
 def _week_context() -> dict:

@@ -154,7 +154,7 @@ def test_missing_impersonation_grant_falls_back_to_the_app(jira_site, live_app, 
     site.send_webhook("jira:issue_created", model.issue_event_payload(
         story, "jira:issue_created", user_account_id=ada.account_id))
     run_jobs()
-    from .conftest import ApiClient
+    from tests.world import ApiClient
 
     client = ApiClient(live_app.url, site, ada.account_id)
     made = _make(client, {"story": story})

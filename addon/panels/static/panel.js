@@ -69,9 +69,10 @@
     return body;
   }
 
-  function refresh(root) {
+  function refresh(root, all) {
     var slot = root.querySelector("#ll-summary-slot");
-    return call(root, "GET", "/panels/issue/summary?issueId=" + encodeURIComponent(root.dataset.issueId))
+    return call(root, "GET", "/panels/issue/summary?issueId=" + encodeURIComponent(root.dataset.issueId) +
+      (all ? "&all=1" : ""))
       .then(function (response) { return response.text(); })
       .then(function (html) { slot.innerHTML = html; resize(); });
   }
@@ -127,6 +128,7 @@
     root.querySelector("#ll-cancel-edit").addEventListener("click", function () { resetForm(form); });
     root.addEventListener("click", function (event) {
       var action = event.target.dataset && event.target.dataset.action;
+      if (action === "show-all") { refresh(root, true); return; }
       var entry = event.target.closest && event.target.closest(".ll-entry");
       if (!action || !entry) { return; }
       if (action === "edit") { startEdit(form, entry); }

@@ -1,4 +1,5 @@
-"""An installed site with a synced project and issue, and an HTTP client for /api/4."""
+"""Shared fixtures: an installed site with synced users, a project, an epic and a story
+(``world``), and an HTTP client for /api/4 acting as one of those users (``api``)."""
 
 from __future__ import annotations
 
