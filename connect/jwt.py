@@ -260,6 +260,11 @@ def _now(now: int | None) -> int:
     return int(time.time()) if now is None else now
 
 
+def token_algorithm(token: str | None) -> str | None:
+    """The ``alg`` a token claims (unverified: only for choosing how to verify it)."""
+    return _unverified_header(token).get("alg")
+
+
 def _unverified_header(token: str | None) -> dict:
     if not token:
         raise MissingToken()

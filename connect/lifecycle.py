@@ -121,7 +121,14 @@ def create_blueprint(*, store: TenantStore, descriptor, key_cache: InstallKeyCac
         return token, claims
 
     def verify_shared_secret(client_key: str) -> TenantRecord:
-        """HS256 verification for enabled/disabled: any installed tenant, enabled or not."""
+        """HS256 verification for enabled/disabled: any installed tenant, enabled or not.
+
+        Jira signs these with the shared secret; should it sign them like installs (RS256,
+        Atlassian's key), that is verified exactly as an install is.
+        """
+        if connect_jwt.token_algorithm(extract_token()) == "RS256":
+            verify_signed(client_key)
+            return _installed_tenant(store, client_key)
         context = authenticate_request(store, base_url=base_url, leeway=leeway,
                                        allow_context=False, tenant_lookup=_installed_tenant)
         if context.tenant.client_key != client_key:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 
+import jwt as pyjwt
 import pytest
 import requests
+from atlassian_jwt.url_utils import hash_url
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import func
 from sqlalchemy import select
@@ -186,3 +189,22 @@ def test_lifecycle_logs_carry_no_secret_or_token(live_app, jira_site, caplog):
     text = "\n".join(record.getMessage() + str(vars(record)) for record in caplog.records)
     assert site.shared_secret not in text
     assert "eyJ" not in text
+
+
+def test_enable_and_disable_signed_by_atlassian_are_accepted_too(installed_site, live_app, http,
+                                                                 atlassian_cloud):
+    """Should Jira sign enabled/disabled like installs (RS256), they verify the same way."""
+
+    def send(event):
+        now = int(time.time())
+        token = pyjwt.encode({"iss": installed_site.client_key, "aud": live_app.url, "iat": now,
+                              "exp": now + 60, "qsh": hash_url("POST", f"/{event}")},
+                             atlassian_cloud.private_key(), algorithm="RS256",
+                             headers={"kid": atlassian_cloud.kid})
+        return http.post(f"{live_app.url}/{event}", json={"clientKey": installed_site.client_key},
+                         headers={"Authorization": f"JWT {token}"})
+
+    assert send("disabled").status_code == 204
+    assert _home_status(installed_site, live_app, http) == 401
+    assert send("enabled").status_code == 204
+    assert _home_status(installed_site, live_app, http) == 200
