@@ -65,19 +65,25 @@ def list_rows(session: Session, model, keys: list[str] | None = None) -> list:
     return list(session.scalars(query))
 
 
-def save_customer(session: Session, *, key, name, existing_key: str | None = None) -> Customer:
-    """Create (``existing_key`` None) or replace a customer."""
+def _keyed_row(session: Session, model, key: str, name: str, existing_key: str | None):
+    """A new row (``existing_key`` None) or the existing one re-keyed, with its name set."""
     _check_key_name(key, name)
     if existing_key is None:
-        _unique(session, Customer, key)
-        customer = Customer(key=key)
-        session.add(customer)
+        _unique(session, model, key)
+        row = model(key=key)
+        session.add(row)
     else:
-        customer = get_by_key(session, Customer, existing_key)
+        row = get_by_key(session, model, existing_key)
         if key != existing_key:
-            _unique(session, Customer, key)
-        customer.key = key
-    customer.name = name.strip()
+            _unique(session, model, key)
+        row.key = key
+    row.name = name.strip()
+    return row
+
+
+def save_customer(session: Session, *, key, name, existing_key: str | None = None) -> Customer:
+    """Create (``existing_key`` None) or replace a customer."""
+    customer = _keyed_row(session, Customer, key, name, existing_key)
     session.flush()
     return customer
 
@@ -85,19 +91,9 @@ def save_customer(session: Session, *, key, name, existing_key: str | None = Non
 def save_category(session: Session, *, key, name, type_name,
                   existing_key: str | None = None) -> AccountCategory:
     """Create or replace a category; its type (BILLABLE, ...) sets accounts' billable default."""
-    _check_key_name(key, name)
     if type_name not in CATEGORY_TYPES:
         raise invalid("typeName", f"typeName must be one of {', '.join(CATEGORY_TYPES)}")
-    if existing_key is None:
-        _unique(session, AccountCategory, key)
-        category = AccountCategory(key=key)
-        session.add(category)
-    else:
-        category = get_by_key(session, AccountCategory, existing_key)
-        if key != existing_key:
-            _unique(session, AccountCategory, key)
-        category.key = key
-    category.name = name.strip()
+    category = _keyed_row(session, AccountCategory, key, name, existing_key)
     category.type_name = type_name
     session.flush()
     return category
