@@ -182,15 +182,19 @@ def apply_issue(session: Session, data: dict, *, account_field: str | None) -> J
     if account_field is not None and account_field in fields:
         row.account_field_value = _option_value(fields.get(account_field))
     row.version_ms = version_ms
-    _ensure_project(session, project)
+    if _ensure_project(session, project).deleted:
+        row.deleted_at = row.deleted_at or datetime.now(UTC)  # its project is gone from Jira
     return row
 
 
-def _ensure_project(session: Session, project: dict) -> None:
+def _ensure_project(session: Session, project: dict) -> JiraProject:
     """Issues name their project: learn it if project events or backfill have not yet."""
-    if project.get("key") and _by_jira_id(session, JiraProject, str(project["id"])) is None:
-        session.add(JiraProject(jira_id=str(project["id"]), key=project["key"],
-                                name=project.get("name") or project["key"], version_ms=0))
+    row = _by_jira_id(session, JiraProject, str(project["id"]))
+    if row is None:
+        row = JiraProject(jira_id=str(project["id"]), key=project.get("key") or "",
+                          name=project.get("name") or project.get("key") or "", version_ms=0)
+        session.add(row)
+    return row
 
 
 def delete_issue(session: Session, jira_id: str, *, now: datetime) -> None:
@@ -248,8 +252,9 @@ def apply_worklog(session: Session, data: dict, source: JiraSource, *,
     row.time_spent_seconds = int(data.get("timeSpentSeconds") or 0)
     row.comment = _comment_text(data.get("comment"))
     row.version_ms = version_ms
-    if issue is not None and issue.deleted:
-        row.deleted_at = issue.deleted_at
+    if issue is None or issue.deleted:
+        # Jira no longer has the issue, so it has none of its worklogs either.
+        row.deleted_at = issue.deleted_at if issue is not None else now
     upsert_user(session, data.get("author"))
     session.flush()
     adopt_jira_worklog(session, row, now=now)
