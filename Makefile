@@ -25,7 +25,7 @@ test: $(STAMP) ## Run the test suite (real PostgreSQL + Redis when CI=true)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) ## Run the benchmarks under bench/ and print their figures
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 lint: $(STAMP) ## ruff
 	$(VENV)/bin/ruff check .

@@ -21,20 +21,23 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from ..jira import ISSUE_FIELDS
 from ..jira import JiraRestSource
 from ..jira import JiraUnavailable
+from ..models import JiraIssue
 from ..models import JiraProject
+from ..models import JiraWorklog
 from ..models import SyncState
+from ..models import Worklog
 from ..models.base import utcnow
 from .progress import BACKFILL
 from .progress import DONE
@@ -45,6 +48,7 @@ from .progress import heartbeat_fresh
 from .progress import mark
 from .progress import progress_of
 from .progress import sync_state
+from .reconcile import Transaction
 from .reconcile import apply_each
 from .reconcile import epoch_ms
 from .reconcile import read_version
@@ -61,9 +65,16 @@ PAUSED = "paused"
 ACCOUNT_FIELD_KEY = "account-field"
 # Projects per approximate-count JQL (``project in (...)``), to keep the JQL short.
 COUNT_CHUNK = 50
+# The tables a backfill fills, often from empty. PostgreSQL keeps the plan of a prepared statement
+# until the table's statistics change, and a plan made while a table was empty scans the whole
+# tenant for every lookup by id: the load turns quadratic (measured: 50k worklogs read 1.4 billion
+# index entries). Its docs ("Populating a Database") say to ANALYZE after bulk loading; autovacuum
+# would eventually, but it may lag or be off, so the backfill does it after the first page of a
+# phase and every ``ANALYZE_EVERY_PAGES`` pages.
+FILLED_TABLES = (JiraIssue, JiraWorklog, Worklog)
+ANALYZE_EVERY_PAGES = 25
 
 log = logging.getLogger(__name__)
-Transaction = Callable[[], AbstractContextManager[Session]]
 ProgressCallback = Callable[[SyncProgress], None]
 
 
@@ -71,7 +82,7 @@ class BackfillBusy(RuntimeError):
     """Another live run is copying this tenant."""
 
 
-class BackfillSuperseded(RuntimeError):
+class BackfillSuperseded(BackfillBusy):
     """This run was presumed dead and another took over; it stops without writing."""
 
 
@@ -90,6 +101,7 @@ class _Run:
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     cursor: dict = field(default_factory=dict)
     account_field: str | None = None
+    pages: int = 0
 
     def commit(self, work: Callable[[Session, SyncState], None]) -> None:
         """Apply ``work`` and save the cursor in one transaction, then report progress.
@@ -107,7 +119,17 @@ class _Run:
         if self.on_progress is not None:
             self.on_progress(progress)
 
+    def page_done(self) -> None:
+        """Count a committed page; refresh the planner's statistics now and then."""
+        self.pages += 1
+        if self.pages == 1 or self.pages % ANALYZE_EVERY_PAGES == 0:
+            with self.transaction() as session:
+                if session.bind.dialect.name == "postgresql":
+                    for model in FILLED_TABLES:
+                        session.execute(text(f'ANALYZE "{model.__tablename__}"'))
+
     def check_budget(self) -> None:
+        """Pause between pages once the budget is spent (a slice always makes progress)."""
         if self.deadline is not None and time.monotonic() >= self.deadline:
             raise _Paused
 
@@ -128,8 +150,9 @@ def run_backfill(transaction: Transaction, source: JiraRestSource, *, addon_key:
     ``transaction()`` opens a unit of work for the tenant; ``clock`` is read per page since a
     backfill takes minutes. ``restart`` starts over even when a previous run can be resumed.
     Returns ``DONE``, or ``PAUSED`` when ``time_budget`` seconds ran out (call again to go on).
-    Raises BackfillBusy when another live run holds the backfill; any other error (e.g.
-    JiraUnavailable after the session's own retries) is recorded on the state and re-raised.
+    Raises BackfillBusy when another live run holds the backfill (BackfillSuperseded if one
+    took it over from this run); any other error (e.g. JiraUnavailable after the session's own
+    retries) is recorded on the state and re-raised.
     """
     deadline = None if time_budget is None else time.monotonic() + time_budget
     run = _Run(transaction, source, addon_key, clock, on_progress, deadline)
@@ -177,6 +200,7 @@ def _start_phase(run: _Run, phase: str, *, total: int | None = None, **cursor) -
         run.cursor.update(cursor, mark=mark(0, now))
 
     run.commit(work)
+    run.pages = 0
 
 
 def _fields(run: _Run, *, resuming: bool) -> None:
@@ -206,8 +230,9 @@ def _issues(run: _Run, *, resuming: bool) -> None:
                      project=projects[0] if projects else None, token=None, after=None,
                      last=None)
     while run.cursor.get("project"):
-        run.check_budget()
         _issue_page(run)
+        if run.cursor.get("project"):
+            run.check_budget()
 
 
 def _issue_page(run: _Run) -> None:
@@ -230,6 +255,7 @@ def _issue_page(run: _Run) -> None:
             run.cursor.update(token=token, last=issues[-1]["id"])
 
     run.commit(work)
+    run.page_done()
 
 
 def _search(run: _Run, project: str) -> dict | None:
@@ -293,10 +319,8 @@ def _worklogs(run: _Run, *, resuming: bool) -> None:
     if not resuming:
         _start_phase(run, "worklogs", since=0, first=None,
                      end=epoch_ms(run.clock()))
-    while True:
+    while not _worklog_page(run):
         run.check_budget()
-        if _worklog_page(run):
-            return
 
 
 def _worklog_page(run: _Run) -> bool:
@@ -321,6 +345,7 @@ def _worklog_page(run: _Run) -> bool:
         state.total = state.done if last_page else _estimate_total(state.done, run.cursor, until)
 
     run.commit(work)
+    run.page_done()
     return last_page
 
 

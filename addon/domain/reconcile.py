@@ -1,9 +1,9 @@
 """Reconciliation: the synced copy converges on Jira whatever webhooks were lost.
 
 Jira does not promise webhook delivery; we promise convergence. Every few minutes each tenant's
-copy is repaired from what Jira reports changed since the last pass: the project list (projects
-Jira no longer has are tombstoned), worklogs updated (``/worklog/updated`` → ``/worklog/list``)
-and deleted (``/worklog/deleted``), and issues updated (JQL). Once a day a full sweep also lists
+copy is repaired from what Jira reports changed since the last pass: issues updated (JQL),
+worklogs updated (``/worklog/updated`` → ``/worklog/list``) and deleted (``/worklog/deleted``),
+and the project list (projects Jira no longer has are tombstoned). Once a day a full sweep lists
 every issue id per project: Jira has no feed of deleted issues, so that is the only way to notice
 an issue deletion whose webhook was lost.
 
@@ -35,6 +35,7 @@ from ..jira import JiraRestSource
 from ..jira import JiraUnavailable
 from ..models import JiraIssue
 from ..models import JiraProject
+from ..models import JiraWorklog
 from ..models import SyncState
 from ..models import Tenant
 from ..models.base import utcnow
@@ -127,7 +128,7 @@ class _Pass:
     account_field: str | None
     cursor: dict
     result: ReconcileResult
-    phase: str = "projects"
+    phase: str | None = "issues"
 
     def commit(self, work: Callable[[Session, SyncState], None]) -> None:
         """Apply ``work`` and save positions and counts in one transaction."""
@@ -158,16 +159,18 @@ def reconcile(transaction: Transaction, source: JiraRestSource, *, full: bool = 
         state = sync_state(session, RECONCILE, for_update=True)
         if not state.cursor.get("issues_ms"):
             return None
-        state.status, state.phase, state.done = RUNNING, "projects", 0
+        state.status, state.phase, state.done = RUNNING, "issues", 0
         state.started_at, state.finished_at, state.last_error = started, None, None
         state.cursor = {**state.cursor, "mark": mark(0, started)}
         run = _Pass(transaction, source, clock, account_field_id(session),
                     copy.deepcopy(state.cursor), ReconcileResult(full=full))
     try:
-        _projects(run)
+        # Issues first: a missed move must land before the old project's tombstone, which
+        # takes the issues the copy still files under it (and tombstones are final).
+        _issues(run, started)
         _worklog_feed(run, "updated")
         _worklog_feed(run, "deleted")
-        _issues(run, started)
+        _projects(run)
         if full:
             _sweep(run)
         _finish(run, started)
@@ -314,9 +317,22 @@ def _repair_issue(run: _Pass, jira_id: str) -> None:
             run.result.issues_removed += 1
         else:
             run.result.issues += apply_each([data], lambda found: apply_issue(
-                session, found, account_field=run.account_field))
+                session, found, account_field=run.account_field, confirmed_live=True))
+            _restore_worklogs(run, session, jira_id)
 
     run.commit(work)
+
+
+def _restore_worklogs(run: _Pass, session: Session, issue_jira_id: str) -> None:
+    """Re-read the worklogs of an issue we had wrongly tombstoned (their feed won't resend)."""
+    tombstoned = session.scalar(select(JiraWorklog.id).where(
+        JiraWorklog.issue_jira_id == issue_jira_id, JiraWorklog.deleted_at.is_not(None)))
+    if tombstoned is None:
+        return
+    for page in run.source.issue_worklogs(issue_jira_id):
+        apply_each(page, lambda found: apply_worklog(
+            session, found, run.source, account_field=run.account_field, now=run.clock(),
+            confirmed_live=True))
 
 
 def _finish(run: _Pass, started: datetime) -> None:

@@ -156,8 +156,14 @@ def delete_project(session: Session, jira_id: str, *, now: datetime) -> None:
         delete_issue(session, issue_id, now=now)
 
 
-def apply_issue(session: Session, data: dict, *, account_field: str | None) -> JiraIssue | None:
-    """Upsert an issue from its REST/webhook JSON unless what we hold is newer or deleted."""
+def apply_issue(session: Session, data: dict, *, account_field: str | None,
+                confirmed_live: bool = False) -> JiraIssue | None:
+    """Upsert an issue from its REST/webhook JSON unless what we hold is newer or deleted.
+
+    ``confirmed_live``: the data was just read from Jira by id, so the issue exists now. A
+    tombstone we hold was then inferred wrongly (e.g. from a project deletion that happened
+    after the issue had moved away; Jira cannot restore deleted issues) and is lifted.
+    """
     jira_id = str(data.get("id") or "")
     fields = data.get("fields") or {}
     project = fields.get("project") or {}
@@ -165,6 +171,8 @@ def apply_issue(session: Session, data: dict, *, account_field: str | None) -> J
         raise SyncDataError("issue payload without id, key or project")
     version_ms = jira_time_ms(fields.get("updated")) or 0
     row = _by_jira_id(session, JiraIssue, jira_id)
+    if confirmed_live and row is not None and row.deleted:
+        row.deleted_at = None
     if not _fresh(row, version_ms):
         return row
     if row is None:
@@ -231,13 +239,17 @@ def _issue_fields(account_field: str | None) -> tuple[str, ...]:
 
 
 def apply_worklog(session: Session, data: dict, source: JiraSource, *,
-                  account_field: str | None, now: datetime) -> JiraWorklog | None:
+                  account_field: str | None, now: datetime,
+                  confirmed_live: bool = False) -> JiraWorklog | None:
+    """Upsert a worklog (see ``apply_issue`` for ``confirmed_live``)."""
     jira_id = str(data.get("id") or "")
     issue_jira_id = str(data.get("issueId") or "")
     if not jira_id or not issue_jira_id or not data.get("started"):
         raise SyncDataError("worklog payload without id, issueId or started")
     version_ms = jira_time_ms(data.get("updated")) or 0
     row = _by_jira_id(session, JiraWorklog, jira_id)
+    if confirmed_live and row is not None and row.deleted:
+        row.deleted_at = None
     if not _fresh(row, version_ms):
         return row
     issue = ensure_issue(session, issue_jira_id, source, account_field=account_field, now=now)

@@ -211,6 +211,8 @@ def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) 
             return worklog
     if worklog is not None and worklog.push_state != PUSH_SYNCED:
         return worklog  # a local change is on its way to Jira; it wins until pushed
+    if worklog is not None and worklog.deleted_at is not None:
+        worklog.deleted_at = None  # Jira has it: our deletion was inferred, not ours to keep
     issue = session.scalar(select(JiraIssue).where(JiraIssue.jira_id == mirror.issue_jira_id))
     if issue is None:
         return worklog
