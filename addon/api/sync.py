@@ -59,7 +59,8 @@ def resync():
     """Ours: copy the site's Jira again (resumes a crashed run; one per site at a time)."""
     require_site_admin()
     tenant_id = current_context().tenant_id
-    get_jobs().enqueue_once(f"backfill:{tenant_id}", BACKFILL_JOB, tenant_id, queue="sync")
+    get_jobs().enqueue_once(f"backfill:{tenant_id}", BACKFILL_JOB, tenant_id, True,
+                            queue="sync")  # restart=True: copy everything again
     return jsonify({"queued": True}), 202
 
 

@@ -12,6 +12,7 @@ import logging
 from addon.domain.backfill import BackfillBusy
 from addon.domain.backfill import ProgressCallback
 from addon.domain.backfill import run_backfill
+from addon.jobs import BACKFILL_JOB
 from addon.jobs import EXTENSION_KEY as JOBS_KEY
 
 from ..runtime import database
@@ -19,7 +20,6 @@ from ..runtime import job_app
 from .sync import jira_source
 
 log = logging.getLogger(__name__)
-BACKFILL_JOB = "worker.jobs.backfill.backfill_tenant"
 SLICE_SECONDS = 120
 SKIPPED = "skipped"
 BUSY = "busy"

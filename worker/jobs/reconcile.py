@@ -8,12 +8,12 @@ from addon.domain.reconcile import ReconcileResult
 from addon.domain.reconcile import SyncPlan
 from addon.domain.reconcile import plan_sync
 from addon.domain.reconcile import reconcile
+from addon.jobs import BACKFILL_JOB
 from addon.jobs import EXTENSION_KEY as JOBS_KEY
 from addon.models.base import utcnow
 
 from ..runtime import database
 from ..runtime import job_app
-from .backfill import BACKFILL_JOB
 from .backfill import backfill_key
 from .sync import jira_source
 
