@@ -27,6 +27,7 @@ from ..models.sync import INBOX_PARKED
 from ..models.sync import INBOX_PENDING
 from .sync import SYNC_EVENTS
 from .sync import SyncDataError
+from .sync import account_field_id
 from .sync import apply_event
 from .sync import jira_time_ms
 
@@ -105,10 +106,12 @@ def process_due_events(session: Session, source: JiraSource, *, now: datetime,
                        limit: int = 100) -> DrainResult:
     """Apply up to ``limit`` due events of this session's tenant. The caller commits."""
     applied = retried = parked = 0
+    account_field = account_field_id(session)
     for event in _claim(session, limit, now):
         try:
             with session.begin_nested():
-                apply_event(session, event.event_type, event.payload, source, now=now)
+                apply_event(session, event.event_type, event.payload, source, now=now,
+                            account_field=account_field)
         except Exception as exc:  # any failure is recorded on the event, never lost
             event.attempts += 1
             event.last_error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -295,9 +295,11 @@ def _comment_text(comment) -> str | None:
 
 
 def apply_event(session: Session, event_type: str, payload: dict, source: JiraSource, *,
-                now: datetime) -> None:
-    """Apply one webhook body. Raises SyncDataError for a body we cannot use."""
-    account_field = account_field_id(session)
+                now: datetime, account_field: str | None) -> None:
+    """Apply one webhook body. Raises SyncDataError for a body we cannot use.
+
+    ``account_field`` is the Account field's id (``account_field_id``), read once per batch.
+    """
     upsert_user(session, payload.get("user"))
     if event_type in ("jira:issue_created", "jira:issue_updated"):
         apply_issue(session, _require(payload, "issue"), account_field=account_field)
