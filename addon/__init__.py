@@ -27,11 +27,13 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from .config import load_settings
     from .domain.secrets import SecretBox
     from .domain.tenants import SqlTenantStore
+    from .jsonout import DecimalJSONProvider
 
     settings = load_settings(config)
     log.configure_logging(settings.log_level)
 
     app = Flask(__name__)
+    app.json = DecimalJSONProvider(app)
     app.config.update(TESTING=settings.testing, JSON_SORT_KEYS=False)
     app.extensions["ledgerline.settings"] = settings
 

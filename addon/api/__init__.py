@@ -15,6 +15,7 @@ def init_app(app) -> None:
     from . import accounts  # noqa: F401 - these modules register their routes on bp
     from . import auth
     from . import openapi  # noqa: F401
+    from . import roles  # noqa: F401
     from . import setup  # noqa: F401
     from . import sync  # noqa: F401 - these modules register their routes on bp
     from . import worklogs  # noqa: F401

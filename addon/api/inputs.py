@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import time
+from decimal import Decimal
 
 from flask import request
 
@@ -165,3 +167,14 @@ def parse_updated_from(value: str | None, problems: Problems) -> datetime | None
     except ValueError:
         problems.add("updatedFrom", "'updatedFrom' must be a date or an ISO-8601 instant")
         return None
+
+
+def json_body_exact() -> dict:
+    """The JSON object body with every non-integer number read as a Decimal (money, rates)."""
+    try:
+        body = json.loads(request.get_data(as_text=True) or "null", parse_float=Decimal)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise InvalidInput("expected a JSON object", [FieldProblem("body", "expected JSON")])
+    return body

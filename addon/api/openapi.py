@@ -99,6 +99,20 @@ SCHEMAS = {
     "IdMapping": _obj(["tempoWorklogId", "jiraWorklogId"], tempoWorklogId=_INT,
                       jiraWorklogId=_INT),
     "SyncStatus": {"type": "object", "required": ["backfill", "reconcile", "inbox"]},
+    "Role": _obj(["self", "id", "name", "default"], self=_STR, id=_INT, name=_STR,
+                 default=_BOOL, targetUtilizationPercent={
+                     "type": ["number", "null"],
+                     "description": "Ours: capacity's utilization target. Kept when a PUT "
+                                    "leaves it out; null clears it."}),
+    "RoleInput": _obj(["name"], name=_STR, default=_BOOL,
+                      targetUtilizationPercent={"type": ["number", "null"]}),
+    "RoleMembers": _obj(
+        ["role", "date", "accountIds", "assignments"], self=_STR, role=_ref("Role"),
+        date=_DATE, accountIds={"type": "array", "items": _STR},
+        assignments={"type": "array", "items": _obj(["accountId", "effectiveFrom"],
+                                                    accountId=_STR, effectiveFrom=_DATE)}),
+    "RoleMembersInput": _obj(["accountIds"], accountIds={"type": "array", "items": _STR},
+                             effectiveFrom=_DATE),
 }
 
 
@@ -191,6 +205,19 @@ PATHS = {
     "/tokens": {"get": _op("Ours: API tokens", _list_of("Token")),
                 "post": _op("Ours: create an API token", _ref("Token"), status="201")},
     "/tokens/{id}": {"delete": _op("Ours: revoke an API token", None, status="204")},
+    "/roles": {"get": _op("Roles", _list_of("Role")),
+               "post": _op("Create a role", _ref("Role"), body="RoleInput")},
+    "/roles/default": {"get": _op("The default role", _ref("Role"))},
+    "/roles/{id}": {"get": _op("A role", _ref("Role")),
+                    "put": _op("Replace a role (default absent: unchanged)", _ref("Role"),
+                               body="RoleInput"),
+                    "delete": _op("Delete a role (members move to the default role)", None,
+                                  status="204")},
+    "/roles/{id}/members": {
+        "get": _op("Who holds the role on a day (assignments listed too)",
+                   _ref("RoleMembers"), params=["date"]),
+        "put": _op("From effectiveFrom (default today) exactly these people hold the role",
+                   _ref("RoleMembers"), body="RoleMembersInput")},
     "/sync/status": {"get": _op("Ours: backfill progress, inbox backlog, parked events",
                                 _ref("SyncStatus"))},
     "/sync/backfill": {"post": _op("Ours: copy the site's Jira again", _obj(

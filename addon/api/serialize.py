@@ -116,3 +116,9 @@ def work_attribute(attr) -> dict:
         body["values"] = list(attr.values)
         body["names"] = dict(attr.names)
     return body
+
+
+def role(r) -> dict:
+    """Tempo's role plus our ``targetUtilizationPercent`` (capacity's target, or null)."""
+    return {"self": f"{api_base()}/roles/{r.id}", "id": r.id, "name": r.name,
+            "default": r.is_default, "targetUtilizationPercent": r.target_utilization_percent}

@@ -12,6 +12,8 @@ from .jira_mirror import JiraIssue
 from .jira_mirror import JiraProject
 from .jira_mirror import JiraUser
 from .jira_mirror import JiraWorklog
+from .role import Role
+from .role import RoleAssignment
 from .sync import InboxEvent
 from .sync import SyncState
 from .tenant import ConsumedInstallToken
@@ -40,6 +42,8 @@ __all__ = [
     "JiraProject",
     "JiraUser",
     "JiraWorklog",
+    "Role",
+    "RoleAssignment",
     "SyncState",
     "Tenant",
     "TenantScoped",
