@@ -15,6 +15,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     import connect
 
     from . import api
+    from . import caller
     from . import db
     from . import dev
     from . import errors
@@ -42,6 +43,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     jobs.init_app(app, jobs.JobRunner(settings.redis_url, queue_prefix=settings.queue_prefix))
     log.init_app(app)
     errors.init_app(app)
+    caller.init_app(app)
     store = SqlTenantStore(database, SecretBox(settings.secret_key),
                            retention_days=settings.uninstalled_retention_days)
     app.extensions["ledgerline.tenants"] = store

@@ -1,7 +1,8 @@
 """The REST API at ``/api/4`` (Tempo v4-shaped), for our iframes and for integrators.
 
-Every route here accepts Connect context tokens (``qsh: context-qsh``) from our own iframes;
-that is the only place they are accepted.
+Every route here accepts Connect context tokens (``qsh: context-qsh``) from our own iframes, as
+do the few panel fragments those iframes fetch (marked ``@allow_context_qsh``); webhooks and
+lifecycle callbacks never do.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ bp = Blueprint("api", __name__, url_prefix="/api/4")
 
 def init_app(app) -> None:
     from . import accounts  # noqa: F401 - these modules register their routes on bp
-    from . import auth
+    from . import configuration  # noqa: F401
+    from . import issues  # noqa: F401
     from . import openapi  # noqa: F401
     from . import roles  # noqa: F401
-    from . import setup  # noqa: F401
-    from . import sync  # noqa: F401 - these modules register their routes on bp
+    from . import sync  # noqa: F401
+    from . import tokens  # noqa: F401
+    from . import work_attributes  # noqa: F401
     from . import worklogs  # noqa: F401
 
-    auth.init_app(app)
     app.register_blueprint(bp)

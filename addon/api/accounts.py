@@ -8,9 +8,8 @@ from flask import request
 from connect.context import allow_context_qsh
 from connect.context import current_context
 
-from ..db import request_session
+from ..caller import require_site_admin
 from ..domain import account_setup as setup
-from ..domain.account_field import OPTIONS_SYNC_JOB
 from ..domain.account_rules import selectable_accounts
 from ..domain.accounts import AccountDetails
 from ..domain.accounts import create_account
@@ -18,6 +17,7 @@ from ..domain.accounts import delete_account
 from ..domain.accounts import get_account
 from ..domain.accounts import list_accounts
 from ..domain.accounts import replace_account
+from ..jobs import OPTIONS_SYNC_JOB
 from ..jobs import get_jobs
 from ..models import Account
 from ..models import AccountCategory
@@ -26,7 +26,6 @@ from ..models import Customer
 from ..models.account import CATEGORY_TYPES
 from . import bp
 from . import serialize
-from .auth import require_site_admin
 from .envelope import envelope
 from .envelope import page_from_request
 from .envelope import result_list
@@ -35,10 +34,7 @@ from .inputs import json_body
 from .inputs import parse_bool
 from .inputs import parse_int
 from .inputs import parse_str
-
-
-def _session():
-    return request_session(current_context().tenant_id)
+from .inputs import tenant_session
 
 
 def _sync_options_after_commit(session) -> None:
@@ -77,14 +73,14 @@ def _account_details(body: dict) -> AccountDetails:
 @bp.get("/accounts")
 @allow_context_qsh
 def accounts():
-    return _paged(list_accounts(_session()), serialize.account)
+    return _paged(list_accounts(tenant_session()), serialize.account)
 
 
 @bp.post("/accounts/search")
 @allow_context_qsh
 def search_accounts():
     body = json_body()
-    rows = list_accounts(_session(), keys=body.get("keys"), ids=body.get("ids"),
+    rows = list_accounts(tenant_session(), keys=body.get("keys"), ids=body.get("ids"),
                          statuses=body.get("statuses"), is_global=body.get("global"))
     return _paged(rows, serialize.account)
 
@@ -94,7 +90,7 @@ def search_accounts():
 def create_account_view():
     require_site_admin()
     body = json_body()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         account = create_account(session, key=body.get("key"), name=body.get("name"),
                                  details=_account_details(body))
@@ -106,7 +102,7 @@ def create_account_view():
 @bp.get("/accounts/<id_or_key>")
 @allow_context_qsh
 def account(id_or_key):
-    session = _session()
+    session = tenant_session()
     if id_or_key.isdigit():
         return jsonify(serialize.account(setup.get_by_id(session, Account, int(id_or_key))))
     return jsonify(serialize.account(get_account(session, id_or_key)))
@@ -117,7 +113,7 @@ def account(id_or_key):
 def replace_account_view(key):
     require_site_admin()
     body = json_body()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         account = replace_account(session, key, name=body.get("name"),
                                   details=_account_details(body))
@@ -130,7 +126,7 @@ def replace_account_view(key):
 @allow_context_qsh
 def delete_account_view(key):
     require_site_admin()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         delete_account(session, key)
         _sync_options_after_commit(session)
@@ -140,7 +136,7 @@ def delete_account_view(key):
 @bp.get("/accounts/<key>/links")
 @allow_context_qsh
 def account_links_of(key):
-    session = _session()
+    session = tenant_session()
     links = setup.links_for_account(session, get_account(session, key))
     return jsonify(result_list([serialize.account_link(link) for link in links]))
 
@@ -148,7 +144,7 @@ def account_links_of(key):
 def _save_simple(model, serializer, existing_key=None):
     require_site_admin()
     body = json_body()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         if model is Customer:
             row = setup.save_customer(session, key=body.get("key", existing_key),
@@ -163,7 +159,7 @@ def _save_simple(model, serializer, existing_key=None):
 
 def _delete_simple(model, key):
     require_site_admin()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         setup.delete_by_key(session, model, key)
     return "", 204
@@ -172,7 +168,7 @@ def _delete_simple(model, key):
 @bp.get("/customers")
 @allow_context_qsh
 def customers():
-    return _paged(setup.list_rows(_session(), Customer), serialize.customer)
+    return _paged(setup.list_rows(tenant_session(), Customer), serialize.customer)
 
 
 @bp.post("/customers")
@@ -185,13 +181,13 @@ def create_customer():
 @allow_context_qsh
 def search_customers():
     keys = json_body().get("keys")
-    return _paged(setup.list_rows(_session(), Customer, keys), serialize.customer)
+    return _paged(setup.list_rows(tenant_session(), Customer, keys), serialize.customer)
 
 
 @bp.get("/customers/<id_or_key>")
 @allow_context_qsh
 def customer(id_or_key):
-    session = _session()
+    session = tenant_session()
     if id_or_key.isdigit():
         return jsonify(serialize.customer(setup.get_by_id(session, Customer, int(id_or_key))))
     return jsonify(serialize.customer(setup.get_by_key(session, Customer, id_or_key)))
@@ -200,7 +196,7 @@ def customer(id_or_key):
 @bp.get("/customers/<int:customer_id>/accounts")
 @allow_context_qsh
 def customer_accounts(customer_id):
-    session = _session()
+    session = tenant_session()
     found = setup.get_by_id(session, Customer, customer_id)
     rows = [a for a in list_accounts(session) if a.customer_id == found.id]
     return jsonify(result_list([serialize.account(a) for a in rows]))
@@ -222,7 +218,7 @@ def delete_customer(key):
 @allow_context_qsh
 def categories():
     return jsonify(result_list([serialize.category(c)
-                                for c in setup.list_rows(_session(), AccountCategory)]))
+                                for c in setup.list_rows(tenant_session(), AccountCategory)]))
 
 
 @bp.post("/account-categories")
@@ -234,7 +230,7 @@ def create_category():
 @bp.get("/account-categories/<key>")
 @allow_context_qsh
 def category(key):
-    return jsonify(serialize.category(setup.get_by_key(_session(), AccountCategory, key)))
+    return jsonify(serialize.category(setup.get_by_key(tenant_session(), AccountCategory, key)))
 
 
 @bp.put("/account-categories/<key>")
@@ -267,7 +263,7 @@ def create_link():
         problems.add("scopeId", "'scopeId' is required", "required")
     default = parse_bool(body.get("default"), "default", problems)
     problems.raise_if_any()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         link = setup.link_account(session, account_key=account_key, project_id=str(scope_id),
                                   default=default, scope_type=body.get("scopeType") or "PROJECT")
@@ -278,14 +274,14 @@ def create_link():
 @bp.get("/account-links/<int:link_id>")
 @allow_context_qsh
 def link(link_id):
-    return jsonify(serialize.account_link(setup.get_by_id(_session(), AccountLink, link_id)))
+    return jsonify(serialize.account_link(setup.get_by_id(tenant_session(), AccountLink, link_id)))
 
 
 @bp.delete("/account-links/<int:link_id>")
 @allow_context_qsh
 def delete_link(link_id):
     require_site_admin()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         setup.delete_link(session, link_id)
     return "", 204
@@ -295,7 +291,7 @@ def delete_link(link_id):
 @allow_context_qsh
 def make_default(link_id):
     require_site_admin()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         result = serialize.account_link(setup.make_default(session, link_id))
     return jsonify(result)
@@ -304,7 +300,7 @@ def make_default(link_id):
 @bp.get("/account-links/project/<project_id>")
 @allow_context_qsh
 def project_links(project_id):
-    session = _session()
+    session = tenant_session()
     results = [serialize.account_link(link) for link in setup.links_for_project(session,
                                                                                 project_id)]
     if request.args.get("includeGlobalAccounts", "").lower() == "true":
@@ -329,7 +325,7 @@ def map_projects():
     if not isinstance(pairs, list) or not all(isinstance(p, dict) for p in pairs):
         problems.add("mappings", "'mappings' must be a list of {projectId, accountKey}")
     problems.raise_if_any()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         changed = setup.map_projects(session, {str(p.get("projectId")): p.get("accountKey")
                                                for p in pairs})

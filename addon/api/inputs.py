@@ -11,7 +11,11 @@ from datetime import time
 from decimal import Decimal
 
 from flask import request
+from sqlalchemy.orm import Session
 
+from connect.context import current_context
+
+from ..db import request_session
 from ..domain.durations import DurationError
 from ..domain.durations import parse_duration
 from ..domain.errors import FieldProblem
@@ -33,6 +37,11 @@ class Problems:
         if self.items:
             raise InvalidInput(self.items[0].message if len(self.items) == 1 else message,
                                self.items)
+
+
+def tenant_session() -> Session:
+    """The request's database session, scoped to the caller's tenant."""
+    return request_session(current_context().tenant_id)
 
 
 def json_body() -> dict:

@@ -8,12 +8,12 @@ from flask import request
 from connect.context import allow_context_qsh
 from connect.context import current_context
 
+from ..caller import require_site_admin
 from ..db import request_session
 from ..domain import roles
 from ..models.base import utcnow
 from . import bp
 from . import serialize
-from .auth import require_site_admin
 from .envelope import result_list
 from .inputs import Problems
 from .inputs import json_body_exact

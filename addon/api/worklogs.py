@@ -7,39 +7,38 @@ from datetime import datetime
 from flask import current_app
 from flask import jsonify
 from flask import request
-from sqlalchemy import select
 
 from connect import get_connect
 from connect.context import allow_context_qsh
 from connect.context import current_context
 
-from ..db import request_session
-from ..domain.account_rules import account_by_key
+from ..caller import is_site_admin
+from ..caller import require_user
+from ..domain.access import require_can_write_for
 from ..domain.attributes import ACCOUNT_ATTRIBUTE
-from ..domain.errors import Forbidden
 from ..domain.policy import load_policy
+from ..domain.worklog_push import claim_for_push
+from ..domain.worklog_push import push
+from ..domain.worklog_push import retry_delay
 from ..domain.worklog_queries import ORDERS
 from ..domain.worklog_queries import WorklogFilter
 from ..domain.worklog_queries import issue_keys
 from ..domain.worklog_queries import search_worklogs
 from ..domain.worklog_queries import worklog_id_map
 from ..domain.worklogs import WorklogInput
+from ..domain.worklogs import author_zone
 from ..domain.worklogs import create_worklog
 from ..domain.worklogs import delete_worklog
 from ..domain.worklogs import get_worklog
 from ..domain.worklogs import replace_worklog
 from ..domain.worklogs import zone
-from ..jira.worklog_push import push
-from ..jira.worklog_push import retry_delay
+from ..jira import app_source
+from ..jira.worklog_writer import JiraWorklogWriter
 from ..jobs import PUSH_WORKLOG_JOB
 from ..jobs import get_jobs
-from ..models import JiraUser
-from ..models import Worklog
 from ..models.base import utcnow
 from . import bp
 from . import serialize
-from .auth import is_site_admin
-from .auth import require_user
 from .envelope import envelope
 from .envelope import page_from_request
 from .inputs import Problems
@@ -52,15 +51,7 @@ from .inputs import parse_str
 from .inputs import parse_time
 from .inputs import parse_updated_from
 from .inputs import query_list
-
-
-def _session():
-    return request_session(current_context().tenant_id)
-
-
-def _author_zone(session, account_id: str) -> str:
-    zone = session.scalar(select(JiraUser.time_zone).where(JiraUser.account_id == account_id))
-    return zone or "UTC"
+from .inputs import tenant_session
 
 
 def _input(body: dict, *, caller: str, session, existing=None) -> WorklogInput:
@@ -95,20 +86,13 @@ def _input(body: dict, *, caller: str, session, existing=None) -> WorklogInput:
     return WorklogInput(
         issue_id=str(issue_id), author_account_id=author, start_date=start_date,
         start_time=start_time or datetime.min.time(), time_spent_seconds=seconds,
-        time_zone=time_zone or (existing.time_zone if existing else _author_zone(session, author)),
+        time_zone=time_zone or (existing.time_zone if existing else author_zone(session, author)),
         billable_seconds=billable, description=description, attributes=attributes)
 
 
 def _require_can_write(session, caller: str, author: str, account_key: str | None) -> None:
-    """Users log their own time; account leads and site admins act for others."""
-    if author == caller:
-        return
-    account = account_by_key(session, account_key) if account_key else None
-    if account is not None and account.lead_account_id == caller:
-        return
-    if is_site_admin():
-        return
-    raise Forbidden("you may only log and edit your own time")
+    require_can_write_for(session, caller=caller, author=author, account_key=account_key,
+                          caller_is_admin=is_site_admin)
 
 
 def _today(time_zone: str):
@@ -119,10 +103,12 @@ def _today(time_zone: str):
 def _push_now(worklog_id: int) -> None:
     """Push right away so the answer carries the Jira id; a failure is retried later."""
     context = current_context()
-    session = _session()
+    session = tenant_session()
     with session.begin():
-        worklog = session.get(Worklog, worklog_id)
-        done = push(session, get_connect(current_app), context.tenant, worklog, now=utcnow())
+        worklog = claim_for_push(session, worklog_id, lock=False)
+        connect = get_connect(current_app)
+        done = push(session, JiraWorklogWriter(connect, context.tenant),
+                    app_source(connect, context.tenant), worklog, now=utcnow())
         attempts = worklog.push_attempts
     if not done:
         get_jobs().enqueue_in(retry_delay(attempts).total_seconds(), PUSH_WORKLOG_JOB,
@@ -164,7 +150,7 @@ def _arg(name: str) -> str | None:
 @bp.get("/worklogs")
 @allow_context_qsh
 def list_worklogs():
-    return _page(_session(), _filter_from_query())
+    return _page(tenant_session(), _filter_from_query())
 
 
 @bp.post("/worklogs/search")
@@ -182,38 +168,38 @@ def search():
         updated_from=parse_updated_from(body.get("updatedFrom"), problems),
         order_by=order if order in ORDERS else None)
     problems.raise_if_any()
-    return _page(_session(), flt)
+    return _page(tenant_session(), flt)
 
 
 @bp.get("/worklogs/issue/<issue_id>")
 @allow_context_qsh
 def by_issue(issue_id):
-    return _page(_session(), _filter_from_query(issue_ids=[issue_id]))
+    return _page(tenant_session(), _filter_from_query(issue_ids=[issue_id]))
 
 
 @bp.get("/worklogs/user/<account_id>")
 @allow_context_qsh
 def by_user(account_id):
-    return _page(_session(), _filter_from_query(author_ids=[account_id]))
+    return _page(tenant_session(), _filter_from_query(author_ids=[account_id]))
 
 
 @bp.get("/worklogs/account/<account_key>")
 @allow_context_qsh
 def by_account(account_key):
-    return _page(_session(), _filter_from_query(account_key=account_key))
+    return _page(tenant_session(), _filter_from_query(account_key=account_key))
 
 
 @bp.get("/worklogs/project/<project_id>")
 @allow_context_qsh
 def by_project(project_id):
-    return _page(_session(), _filter_from_query(project_ids=[project_id]))
+    return _page(tenant_session(), _filter_from_query(project_ids=[project_id]))
 
 
 @bp.post("/worklogs")
 @allow_context_qsh
 def create():
     caller = require_user()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         data = _input(json_body(), caller=caller, session=session)
         _require_can_write(session, caller, data.author_account_id,
@@ -228,7 +214,7 @@ def create():
 @bp.get("/worklogs/<int:worklog_id>")
 @allow_context_qsh
 def read(worklog_id):
-    session = _session()
+    session = tenant_session()
     return jsonify(_one(session, get_worklog(session, worklog_id)))
 
 
@@ -236,7 +222,7 @@ def read(worklog_id):
 @allow_context_qsh
 def update(worklog_id):
     caller = require_user()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         existing = get_worklog(session, worklog_id)
         _require_can_write(session, caller, existing.author_account_id, existing.account_key)
@@ -254,7 +240,7 @@ def update(worklog_id):
 @allow_context_qsh
 def remove(worklog_id):
     caller = require_user()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         existing = get_worklog(session, worklog_id)
         _require_can_write(session, caller, existing.author_account_id, existing.account_key)
@@ -271,7 +257,7 @@ def jira_to_tempo():
     if not isinstance(ids, list):
         problems.add("jiraWorklogIds", "'jiraWorklogIds' must be a list")
     problems.raise_if_any()
-    pairs = worklog_id_map(_session(), jira_ids=[str(i) for i in ids or []])
+    pairs = worklog_id_map(tenant_session(), jira_ids=[str(i) for i in ids or []])
     return jsonify(_id_pairs(pairs))
 
 
@@ -283,7 +269,7 @@ def tempo_to_jira():
     if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
         problems.add("tempoWorklogIds", "'tempoWorklogIds' must be a list of numbers")
     problems.raise_if_any()
-    return jsonify(_id_pairs(worklog_id_map(_session(), tempo_ids=ids)))
+    return jsonify(_id_pairs(worklog_id_map(tenant_session(), tempo_ids=ids)))
 
 
 def _id_pairs(pairs) -> dict:

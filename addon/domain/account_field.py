@@ -29,8 +29,8 @@ from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ..jira import JiraUnavailable
-from ..jira.field_options import FieldOptions
+from ..jira.source import FieldOptions
+from ..jira.source import JiraUnavailable
 from ..models import Account
 from ..models.account import ACCOUNT_ARCHIVED
 from ..models.account import ACCOUNT_OPEN
@@ -39,8 +39,6 @@ from .sync import find_account_field
 from .sync import remember_account_field
 
 ACCOUNT_FIELD_MODULE = "account-field"
-# What callers enqueue (after commit) when accounts change: addon never imports worker.
-OPTIONS_SYNC_JOB = "worker.jobs.accounts.sync_account_options"
 KEY_PROPERTY = "accountKey"
 STATUS_PROPERTY = "accountStatus"
 NOT_SELECTABLE = "notSelectable"

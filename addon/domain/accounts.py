@@ -3,7 +3,7 @@
 A key identifies an account for good (Jira's Account field options carry it); the name is what
 people see and may change. OPEN accounts take new time, CLOSED ones take none but stay visible,
 ARCHIVED ones are hidden. These functions only change the database: whoever calls them enqueues
-``account_field.OPTIONS_SYNC_JOB`` with ``session=`` so Jira's options follow after the commit
+``jobs.OPTIONS_SYNC_JOB`` with ``session=`` so Jira's options follow after the commit
 (never from inside the transaction, which a slow or failing Jira would otherwise hold open).
 """
 

@@ -30,9 +30,9 @@ from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ..jira import ISSUE_FIELDS
-from ..jira import JiraRestSource
-from ..jira import JiraUnavailable
+from ..jira.source import ISSUE_FIELDS
+from ..jira.source import JiraSource
+from ..jira.source import JiraUnavailable
 from ..models import JiraIssue
 from ..models import JiraProject
 from ..models import JiraWorklog
@@ -93,7 +93,7 @@ class _Paused(Exception):
 @dataclass
 class _Run:
     transaction: Transaction
-    source: JiraRestSource
+    source: JiraSource
     addon_key: str
     clock: Callable[[], datetime]
     on_progress: ProgressCallback | None
@@ -141,7 +141,7 @@ class _Run:
         return ISSUE_FIELDS + ((self.account_field,) if self.account_field else ())
 
 
-def run_backfill(transaction: Transaction, source: JiraRestSource, *, addon_key: str,
+def run_backfill(transaction: Transaction, source: JiraSource, *, addon_key: str,
                  restart: bool = False, time_budget: float | None = None,
                  on_progress: ProgressCallback | None = None,
                  clock: Callable[[], datetime] = utcnow) -> str:
@@ -244,8 +244,9 @@ def _issue_page(run: _Run) -> None:
     finished = not issues or not token or page.get("isLast", True)
 
     def work(session: Session, state: SyncState) -> None:
+        now = run.clock()
         applied = apply_each(issues, lambda data: apply_issue(
-            session, data, account_field=run.account_field))
+            session, data, account_field=run.account_field, now=now))
         state.done += applied
         run.count("issues", applied)
         if finished:
@@ -302,7 +303,7 @@ def _next_project(session: Session, after: str) -> str | None:
                           .where(JiraProject.deleted_at.is_(None), JiraProject.jira_id > after))
 
 
-def _approximate_total(source: JiraRestSource, projects: list[str]) -> int | None:
+def _approximate_total(source: JiraSource, projects: list[str]) -> int | None:
     """Jira's approximate issue count over all projects; None when Jira cannot count."""
     total = 0
     for start in range(0, len(projects), COUNT_CHUNK):

@@ -49,3 +49,13 @@ def seed_demo_data(session: Session) -> None:
     session.add(WorkAttribute(key="_WorkType_", name="Work type", type="STATIC_LIST",
                               required=True, values=["DEV", "MEET", "SUP"],
                               names={"DEV": "Development", "MEET": "Meeting", "SUP": "Support"}))
+
+
+class DemoSite:
+    """The dev-mode demo site's answers to what the app asks Jira about people.
+
+    The demo tenant has no Jira behind it; its one user, Dana Demo, administers it.
+    """
+
+    def is_site_admin(self, account_id: str) -> bool:
+        return account_id == DEMO_ACCOUNT_ID

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ..jira import JiraSource
+from ..jira.source import JiraSource
 from ..models import InboxEvent
 from ..models.sync import INBOX_DONE
 from ..models.sync import INBOX_PARKED
@@ -133,6 +133,12 @@ def process_due_events(session: Session, source: JiraSource, *, now: datetime,
 def count_due(session: Session, now: datetime) -> int:
     return session.scalar(select(func.count(InboxEvent.id)).where(
         InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now))
+
+
+def tenants_with_due_events(session: Session, now: datetime) -> list[int]:
+    """Tenants whose inbox has events due by ``now`` (an all-tenants session)."""
+    return list(session.scalars(select(InboxEvent.tenant_id).distinct().where(
+        InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now)))
 
 
 def next_due_at(session: Session) -> datetime | None:

@@ -30,9 +30,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..jira import ISSUE_FIELDS
-from ..jira import JiraRestSource
-from ..jira import JiraUnavailable
+from ..jira.source import ISSUE_FIELDS
+from ..jira.source import JiraSource
+from ..jira.source import JiraUnavailable
 from ..models import JiraIssue
 from ..models import JiraProject
 from ..models import JiraWorklog
@@ -123,7 +123,7 @@ class ReconcileResult:
 @dataclass
 class _Pass:
     transaction: Transaction
-    source: JiraRestSource
+    source: JiraSource
     clock: Callable[[], datetime]
     account_field: str | None
     cursor: dict
@@ -144,7 +144,7 @@ class _Pass:
         return ISSUE_FIELDS + ((self.account_field,) if self.account_field else ())
 
 
-def reconcile(transaction: Transaction, source: JiraRestSource, *, full: bool = False,
+def reconcile(transaction: Transaction, source: JiraSource, *, full: bool = False,
               clock: Callable[[], datetime] = utcnow) -> ReconcileResult | None:
     """One reconciliation pass over the tenant's copy; ``full`` adds the issue-id sweep.
 
@@ -257,8 +257,9 @@ def _issues(run: _Pass, started: datetime) -> None:
 
         def work(session: Session, _state: SyncState, issues=issues,
                  last_page=last_page) -> None:
+            now = run.clock()
             run.result.issues += apply_each(issues, lambda data: apply_issue(
-                session, data, account_field=run.account_field))
+                session, data, account_field=run.account_field, now=now))
             if last_page:
                 run.cursor["issues_ms"] = epoch_ms(started)
 
@@ -316,8 +317,9 @@ def _repair_issue(run: _Pass, jira_id: str) -> None:
             delete_issue(session, jira_id, now=run.clock())
             run.result.issues_removed += 1
         else:
+            now = run.clock()
             run.result.issues += apply_each([data], lambda found: apply_issue(
-                session, found, account_field=run.account_field, confirmed_live=True))
+                session, found, account_field=run.account_field, now=now, confirmed_live=True))
             _restore_worklogs(run, session, jira_id)
 
     run.commit(work)

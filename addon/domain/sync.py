@@ -11,14 +11,13 @@ from __future__ import annotations
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from ..jira import ISSUE_FIELDS
-from ..jira import JiraSource
+from ..jira.source import ISSUE_FIELDS
+from ..jira.source import JiraSource
 from ..models import JiraIssue
 from ..models import JiraProject
 from ..models import JiraUser
@@ -58,12 +57,6 @@ def jira_time_ms(value: str | None) -> int | None:
         return None
     instant, _ = parse_jira_time(value)
     return int(instant.timestamp() * 1000)
-
-
-def local_start(worklog: JiraWorklog) -> datetime:
-    """When the work started on the author's wall clock (for display and "which day")."""
-    zone = timezone(timedelta(minutes=worklog.started_offset_minutes))
-    return worklog.started_at.astimezone(zone)
 
 
 def account_field_id(session: Session) -> str | None:
@@ -156,7 +149,7 @@ def delete_project(session: Session, jira_id: str, *, now: datetime) -> None:
         delete_issue(session, issue_id, now=now)
 
 
-def apply_issue(session: Session, data: dict, *, account_field: str | None,
+def apply_issue(session: Session, data: dict, *, account_field: str | None, now: datetime,
                 confirmed_live: bool = False) -> JiraIssue | None:
     """Upsert an issue from its REST/webhook JSON unless what we hold is newer or deleted.
 
@@ -191,7 +184,7 @@ def apply_issue(session: Session, data: dict, *, account_field: str | None,
         row.account_field_value = _option_value(fields.get(account_field))
     row.version_ms = version_ms
     if _ensure_project(session, project).deleted:
-        row.deleted_at = row.deleted_at or datetime.now(UTC)  # its project is gone from Jira
+        row.deleted_at = row.deleted_at or now  # its project is gone from Jira
     return row
 
 
@@ -231,7 +224,7 @@ def ensure_issue(session: Session, issue_jira_id: str, source: JiraSource, *,
     if data is None:
         delete_issue(session, issue_jira_id, now=now)
         return None
-    return apply_issue(session, data, account_field=account_field)
+    return apply_issue(session, data, account_field=account_field, now=now)
 
 
 def _issue_fields(account_field: str | None) -> tuple[str, ...]:
@@ -302,7 +295,8 @@ def apply_event(session: Session, event_type: str, payload: dict, source: JiraSo
     """
     upsert_user(session, payload.get("user"))
     if event_type in ("jira:issue_created", "jira:issue_updated"):
-        apply_issue(session, _require(payload, "issue"), account_field=account_field)
+        apply_issue(session, _require(payload, "issue"), account_field=account_field,
+                    now=now)
     elif event_type == "jira:issue_deleted":
         delete_issue(session, str(_require(payload, "issue").get("id")), now=now)
     elif event_type in ("worklog_created", "worklog_updated"):

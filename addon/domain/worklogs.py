@@ -38,6 +38,8 @@ from .errors import FieldProblem
 from .errors import InvalidInput
 from .errors import NotFound
 from .errors import PolicyViolation
+from .issues import issue_by_id
+from .issues import live_issue
 from .policy import WorklogPolicy
 from .policy import check_policy
 
@@ -68,6 +70,12 @@ def local_to_utc(day: date, at: time, time_zone: str) -> datetime:
     return datetime.combine(day, at, tzinfo=zone(time_zone)).astimezone(UTC)
 
 
+def author_zone(session: Session, account_id: str) -> str:
+    """The author's time zone as Jira last told us (UTC when we never heard)."""
+    found = session.scalar(select(JiraUser.time_zone).where(JiraUser.account_id == account_id))
+    return found or "UTC"
+
+
 def get_worklog(session: Session, worklog_id: int) -> Worklog:
     worklog = session.get(Worklog, worklog_id)
     if worklog is None or worklog.tenant_id != session.tenant_id or worklog.deleted_at:
@@ -76,8 +84,7 @@ def get_worklog(session: Session, worklog_id: int) -> Worklog:
 
 
 def synced_issue(session: Session, issue_id: str) -> JiraIssue:
-    issue = session.scalar(select(JiraIssue).where(JiraIssue.jira_id == str(issue_id),
-                                                  JiraIssue.deleted_at.is_(None)))
+    issue = live_issue(session, jira_id=str(issue_id))
     if issue is None:
         raise InvalidInput(f"issue {issue_id} not found", [FieldProblem(
             "issueId", f"issue {issue_id} is not a known Jira issue", "not_found")])
@@ -213,7 +220,7 @@ def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) 
         return worklog  # a local change is on its way to Jira; it wins until pushed
     if worklog is not None and worklog.deleted_at is not None:
         worklog.deleted_at = None  # Jira has it: our deletion was inferred, not ours to keep
-    issue = session.scalar(select(JiraIssue).where(JiraIssue.jira_id == mirror.issue_jira_id))
+    issue = issue_by_id(session, mirror.issue_jira_id)
     if issue is None:
         return worklog
     if worklog is None:

@@ -1,33 +1,22 @@
-"""App-specific reads of a tenant's Jira (REST v3), over a signed requests session.
+"""The Jira adapter: a tenant's Jira REST v3 over Connect's signed sessions.
 
-The domain sees only ``JiraSource``; the session (signed as the app, with Retry-After handling)
-comes from ``connect``.
+It implements the ports in ``addon.jira.source`` (the only part of this package the domain
+imports) and never imports the domain. The sessions (signed as the app, or as a user, with
+Retry-After handling) come from ``connect``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from typing import Protocol
 
 import requests
 
-ISSUE_FIELDS = ("summary", "issuetype", "project", "parent", "status", "timeoriginalestimate",
-                "updated")
+from .source import ISSUE_FIELDS
+from .source import JiraSource
+from .source import JiraUnavailable
 
-
-class JiraUnavailable(RuntimeError):
-    """Jira answered with an error we cannot act on (retry later)."""
-
-    def __init__(self, status: int | None, message: str):
-        super().__init__(f"Jira {status}: {message}" if status else message)
-        self.status = status
-
-
-class JiraSource(Protocol):
-    def issue(self, issue_id: str, fields: tuple[str, ...]) -> dict | None: ...
-    def worklogs(self, ids: list[str]) -> list[dict]: ...
-    def fields(self) -> list[dict]: ...
+__all__ = ["ISSUE_FIELDS", "JiraRestSource", "JiraSource", "JiraUnavailable"]
 
 
 class JiraRestSource:
@@ -113,3 +102,22 @@ class JiraRestSource:
             start += len(worklogs)
             if not worklogs or start >= page.get("total", 0):
                 return
+
+    def is_site_admin(self, account_id: str) -> bool:
+        """Whether Jira grants ``account_id`` the global ADMINISTER permission."""
+        try:
+            response = self._session.post(
+                f"{self._base}/rest/api/3/permissions/check",
+                json={"globalPermissions": ["ADMINISTER"], "accountId": account_id})
+        except requests.RequestException as exc:
+            raise JiraUnavailable(None, f"Jira unreachable: {type(exc).__name__}") from exc
+        if response.status_code == 400:
+            return False  # Jira: no such user
+        if response.status_code >= 400:
+            raise JiraUnavailable(response.status_code, response.text[:300])
+        return "ADMINISTER" in response.json().get("globalPermissions", [])
+
+
+def app_source(connect, tenant) -> JiraRestSource:
+    """The tenant's Jira read as the app (``connect`` is the app's ``Connect``)."""
+    return JiraRestSource(connect.app_session(tenant), tenant.base_url)

@@ -8,18 +8,10 @@ app-signed one. Bodies are Jira's ``IssueFieldOption``: ``{id, value, properties
 from __future__ import annotations
 
 from typing import Any
-from typing import Protocol
 
 import requests
 
-from . import JiraUnavailable
-
-
-class FieldOptions(Protocol):
-    def options(self) -> list[dict]: ...
-    def create(self, body: dict) -> dict: ...
-    def update(self, option_id: str, body: dict) -> dict: ...
-    def delete(self, option_id: str) -> bool: ...
+from .source import JiraUnavailable
 
 
 class FieldOptionsClient:

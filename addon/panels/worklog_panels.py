@@ -8,8 +8,6 @@ from datetime import datetime
 
 from flask import render_template
 from flask import request
-from sqlalchemy import or_
-from sqlalchemy import select
 
 from connect.context import allow_context_qsh
 from connect.context import current_context
@@ -20,6 +18,8 @@ from ..domain.account_rules import resolve_account
 from ..domain.account_rules import selectable_accounts
 from ..domain.attributes import list_attributes
 from ..domain.durations import format_duration
+from ..domain.errors import InvalidInput
+from ..domain.issues import live_issue
 from ..domain.policy import load_policy
 from ..domain.time_views import display_names
 from ..domain.time_views import issue_time
@@ -30,19 +30,19 @@ from . import bp
 
 
 def _today() -> date:
-    """Today where the viewer is: Jira passes the user's zone as ``tz`` on iframe loads."""
+    """Today where the viewer is: Jira passes the user's zone as ``tz`` on iframe loads.
+
+    A ``tz`` we do not know (Jira sends IANA names, so only a hand-made URL) counts as UTC.
+    """
     try:
-        return datetime.now(zone(request.args.get("tz") or "UTC")).date()
-    except Exception:
-        return date.today()
+        viewer_zone = zone(request.args.get("tz") or "UTC")
+    except InvalidInput:
+        viewer_zone = zone("UTC")
+    return datetime.now(viewer_zone).date()
 
 
 def _issue(session, issue_id: str | None, issue_key: str | None) -> JiraIssue | None:
-    if not issue_id and not issue_key:
-        return None
-    return session.scalar(select(JiraIssue).where(
-        or_(JiraIssue.jira_id == (issue_id or ""), JiraIssue.key == (issue_key or "")),
-        JiraIssue.deleted_at.is_(None)))
+    return live_issue(session, jira_id=issue_id, key=issue_key)
 
 
 def _summary_context(session, issue: JiraIssue, *, show_all: bool = False) -> dict:

@@ -16,6 +16,7 @@ from ..domain.inbox import UnknownEvent
 from ..domain.inbox import receive_webhook
 from ..errors import ApiError
 from ..jobs import DRAIN_INBOX_JOB
+from ..jobs import drain_key
 from ..jobs import get_jobs
 from ..models.base import utcnow
 
@@ -42,5 +43,5 @@ def receive():
     except UnknownEvent:
         raise ApiError(400, f"unsupported event {event_type}", field="webhookEvent") from None
     if stored:
-        get_jobs().enqueue_once(f"drain:{tenant_id}", DRAIN_INBOX_JOB, tenant_id, queue="sync")
+        get_jobs().enqueue_once(drain_key(tenant_id), DRAIN_INBOX_JOB, tenant_id, queue="sync")
     return "", 204

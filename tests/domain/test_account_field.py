@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from addon.domain.account_field import ACCOUNT_FIELD_MODULE
-from addon.domain.account_field import OPTIONS_SYNC_JOB
 from addon.domain.account_field import account_field_key
 from addon.domain.account_field import reconcile_account_options
 from addon.domain.account_rules import account_for_field_value
@@ -19,6 +18,7 @@ from addon.domain.accounts import rename_account
 from addon.domain.accounts import set_account_status
 from addon.domain.sync import account_field_id
 from addon.jira.field_options import FieldOptionsClient
+from addon.jobs import OPTIONS_SYNC_JOB
 from addon.jobs import get_jobs
 from addon.models import Account
 from addon.models import JiraIssue

@@ -1,0 +1,30 @@
+"""Finding synced Jira issues: the one lookup every surface uses.
+
+"Live" means Jira still has the issue (no tombstone); an issue's parent is looked up whatever
+its state, since a child may outlive the epic it was filed under.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import JiraIssue
+
+
+def live_issue(session: Session, *, jira_id: str | None = None,
+               key: str | None = None) -> JiraIssue | None:
+    """The synced, not deleted issue with this Jira id or this key (give either or both)."""
+    if not jira_id and not key:
+        return None
+    return session.scalar(select(JiraIssue).where(
+        or_(JiraIssue.jira_id == str(jira_id or ""), JiraIssue.key == (key or "")),
+        JiraIssue.deleted_at.is_(None)))
+
+
+def issue_by_id(session: Session, jira_id: str | None) -> JiraIssue | None:
+    """The synced issue with this Jira id, deleted or not."""
+    if not jira_id:
+        return None
+    return session.scalar(select(JiraIssue).where(JiraIssue.jira_id == str(jira_id)))
