@@ -42,6 +42,12 @@ class ApiClient:
         return ApiClient(self.base, self.site, account_id)
 
 
+
+def tenant_id_of(app, site) -> int:
+    """The app's tenant id for an installed fake Jira site."""
+    return app.extensions["ledgerline.tenants"].find(site.client_key).tenant_id
+
+
 @pytest.fixture
 def world(installed_site, run_jobs):
     """Users, a project with an epic and a story, synced to the app through webhooks."""

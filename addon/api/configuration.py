@@ -17,17 +17,13 @@ from .inputs import tenant_session
 
 
 def _configuration(policy) -> dict:
-    """Tempo's global configuration names, then our policy under ``policy``."""
+    """Tempo's global configuration names that a stored setting backs, then our policy under
+    ``policy``. Tempo names nothing backs yet (approval period, week start, ...) are left out
+    rather than answered with constants a client would take for configuration."""
     return {
-        "allowLoggingOnClosedAccount": False,
         "maxHoursPerDayPerUser": policy.max_seconds_per_day / 3600,
         "numberOfDaysAllowedIntoFuture": policy.days_ahead_allowed,
         "worklogDescriptionOptional": not policy.description_required,
-        "remainingEstimateOptional": True,
-        "startAndEndTimesEnabled": True,
-        "weekStart": 1,
-        "approvalPeriod": "WEEK",
-        "approvalWeekStart": 1,
         "policy": {
             "descriptionRequired": policy.description_required,
             "accountRequired": policy.account_required,

@@ -84,7 +84,7 @@ SCHEMAS = {
                           names={"type": "object", "additionalProperties": _STR}),
     "GlobalConfiguration": _obj(
         ["worklogDescriptionOptional", "maxHoursPerDayPerUser", "policy"],
-        allowLoggingOnClosedAccount=_BOOL, maxHoursPerDayPerUser={"type": "number"},
+        maxHoursPerDayPerUser={"type": "number"},
         numberOfDaysAllowedIntoFuture=_INT_OR_NULL, worklogDescriptionOptional=_BOOL,
         policy={"type": "object"}),
     "Issue": _obj(["self", "id", "key", "summary", "project", "account"], self=_STR, id=_INT,

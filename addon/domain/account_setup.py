@@ -6,7 +6,6 @@ the admin page maps projects one by one or in bulk through ``map_projects``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -19,24 +18,12 @@ from ..models import AccountLink
 from ..models import Customer
 from ..models import JiraProject
 from ..models.account import CATEGORY_TYPES
+from .accounts import check_key_and_name
 from .accounts import get_account
 from .errors import Conflict
 from .errors import FieldProblem
-from .errors import InvalidInput
 from .errors import NotFound
 from .errors import invalid
-
-_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
-
-
-def _check_key_name(key, name) -> None:
-    problems = []
-    if not isinstance(key, str) or not _KEY.match(key):
-        problems.append(FieldProblem("key", "key must be 1-255 letters, digits, '.', '_', '-'"))
-    if not isinstance(name, str) or not name.strip():
-        problems.append(FieldProblem("name", "name is required", "required"))
-    if problems:
-        raise InvalidInput(problems[0].message, problems)
 
 
 def _unique(session: Session, model, key: str) -> None:
@@ -67,7 +54,7 @@ def list_rows(session: Session, model, keys: list[str] | None = None) -> list:
 
 def _keyed_row(session: Session, model, key: str, name: str, existing_key: str | None):
     """A new row (``existing_key`` None) or the existing one re-keyed, with its name set."""
-    _check_key_name(key, name)
+    key, name = check_key_and_name(key, name)
     if existing_key is None:
         _unique(session, model, key)
         row = model(key=key)
@@ -77,7 +64,7 @@ def _keyed_row(session: Session, model, key: str, name: str, existing_key: str |
         if key != existing_key:
             _unique(session, model, key)
         row.key = key
-    row.name = name.strip()
+    row.name = name
     return row
 
 

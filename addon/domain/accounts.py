@@ -28,7 +28,6 @@ from .errors import Conflict
 from .errors import FieldProblem
 from .errors import InvalidInput
 from .errors import NotFound
-from .errors import invalid
 
 KEY_MAX = 255
 NAME_MAX = 255
@@ -68,8 +67,7 @@ def create_account(session: Session, *, key: str, name: str,
     """Add an account (OPEN unless ``details`` say otherwise). Raises InvalidInput (the field)
     or Conflict (key: duplicate) before anything is written.
     """
-    key = _clean_key(key)
-    name = _clean_name(name)
+    key, name = check_key_and_name(key, name)
     if session.scalar(select(Account.id).where(Account.key == key)) is not None:
         raise _duplicate(key)
     account = Account(key=key, name=name, status=ACCOUNT_OPEN)
@@ -87,7 +85,7 @@ def create_account(session: Session, *, key: str, name: str,
 def replace_account(session: Session, key: str, *, name: str,
                     details: AccountDetails) -> Account:
     """PUT: every field replaced (the key stays). Raises NotFound or InvalidInput."""
-    name = _clean_name(name)
+    name = check_name(name)
     account = get_account(session, key)
     _apply_details(session, account, details)
     account.name = name
@@ -160,44 +158,49 @@ def delete_account(session: Session, key: str) -> None:
     session.delete(account)
 
 
-def rename_account(session: Session, key: str, name: str) -> Account:
-    """Give the account a new display name. Raises NotFound (key) or InvalidInput (name)."""
-    name = _clean_name(name)
-    account = get_account(session, key)
-    account.name = name
-    return account
-
-
-def set_account_status(session: Session, key: str, status: str) -> Account:
-    """Open, close or archive the account. Raises NotFound (key) or InvalidInput (status)."""
-    if status not in ACCOUNT_STATUSES:
-        raise invalid("status", f"status must be one of {', '.join(ACCOUNT_STATUSES)}")
-    account = get_account(session, key)
-    account.status = status
-    return account
-
-
 def _duplicate(key: str) -> Conflict:
     message = f"an account with key {key!r} exists"
     return Conflict(message, [FieldProblem("key", message, "duplicate")])
 
 
-def _clean_key(value) -> str:
-    key = value.strip() if isinstance(value, str) else ""
+def _key_problem(key: str) -> FieldProblem | None:
     if not key:
-        raise invalid("key", "key is required", "required")
+        return FieldProblem("key", "key is required", "required")
     if len(key) > KEY_MAX:
-        raise invalid("key", f"key must be at most {KEY_MAX} characters", "too_long")
+        return FieldProblem("key", f"key must be at most {KEY_MAX} characters", "too_long")
     if not KEY_PATTERN.fullmatch(key):
-        raise invalid("key", "key must start with a letter and use only letters, digits, "
-                      "'.', '_' and '-'")
-    return key
+        return FieldProblem("key", "key must start with a letter and use only letters, digits, "
+                            "'.', '_' and '-'")
+    return None
 
 
-def _clean_name(value) -> str:
-    name = value.strip() if isinstance(value, str) else ""
+def _name_problem(name: str) -> FieldProblem | None:
     if not name:
-        raise invalid("name", "name is required", "required")
+        return FieldProblem("name", "name is required", "required")
     if len(name) > NAME_MAX:
-        raise invalid("name", f"name must be at most {NAME_MAX} characters", "too_long")
+        return FieldProblem("name", f"name must be at most {NAME_MAX} characters", "too_long")
+    return None
+
+
+def _stripped(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def check_key_and_name(key, name) -> tuple[str, str]:
+    """The one rule for keyed things (accounts, customers, categories): both checked, both
+    reported, surrounding blanks dropped."""
+    key, name = _stripped(key), _stripped(name)
+    problems = [p for p in (_key_problem(key), _name_problem(name)) if p]
+    if problems:
+        raise InvalidInput(problems[0].message if len(problems) == 1 else "invalid request",
+                           problems)
+    return key, name
+
+
+def check_name(name) -> str:
+    """The name rule alone, for a PUT that keeps the key."""
+    name = _stripped(name)
+    problem = _name_problem(name)
+    if problem:
+        raise InvalidInput(problem.message, [problem])
     return name

@@ -25,9 +25,10 @@ from ..models import InboxEvent
 from ..models.sync import INBOX_DONE
 from ..models.sync import INBOX_PARKED
 from ..models.sync import INBOX_PENDING
+from .account_field import account_field_id
+from .errors import error_text
 from .sync import SYNC_EVENTS
 from .sync import SyncDataError
-from .sync import account_field_id
 from .sync import apply_event
 from .sync import jira_time_ms
 
@@ -114,7 +115,7 @@ def process_due_events(session: Session, source: JiraSource, *, now: datetime,
                             account_field=account_field)
         except Exception as exc:  # any failure is recorded on the event, never lost
             event.attempts += 1
-            event.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            event.last_error = error_text(exc)
             if isinstance(exc, SyncDataError) or event.attempts >= MAX_ATTEMPTS:
                 event.status = INBOX_PARKED
                 parked += 1
@@ -139,11 +140,6 @@ def tenants_with_due_events(session: Session, now: datetime) -> list[int]:
     """Tenants whose inbox has events due by ``now`` (an all-tenants session)."""
     return list(session.scalars(select(InboxEvent.tenant_id).distinct().where(
         InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now)))
-
-
-def next_due_at(session: Session) -> datetime | None:
-    return session.scalar(select(func.min(InboxEvent.next_attempt_at)).where(
-        InboxEvent.status == INBOX_PENDING))
 
 
 def replay_parked(session: Session, *, now: datetime, event_ids: list[int] | None = None) -> int:

@@ -2,8 +2,10 @@
 
 Every entity keeps the version it reflects (Jira's ``updated`` in ms, or the event time where
 Jira has none). An update older than what is stored is ignored; a delete is a tombstone that no
-later-arriving update can undo (Jira never restores deleted issues or worklogs). Webhooks,
-backfill and reconciliation all go through these same functions.
+later-arriving event can undo (Jira never restores deleted issues or worklogs). Only a read by
+id that finds the entity alive in Jira (``confirmed_live``, from reconciliation) lifts one: the
+tombstone was then inferred wrongly, e.g. from a project deletion after the issue had moved.
+Webhooks, backfill and reconciliation all go through these same functions.
 """
 
 from __future__ import annotations
@@ -22,11 +24,9 @@ from ..models import JiraIssue
 from ..models import JiraProject
 from ..models import JiraUser
 from ..models import JiraWorklog
-from ..models import TenantSetting
 from ..models import Worklog
 from .worklogs import adopt_jira_worklog
 
-ACCOUNT_FIELD_SETTING = "account_field"
 ISSUE_EVENTS = ("jira:issue_created", "jira:issue_updated", "jira:issue_deleted")
 WORKLOG_EVENTS = ("worklog_created", "worklog_updated", "worklog_deleted")
 PROJECT_EVENTS = ("project_created", "project_updated", "project_deleted")
@@ -59,29 +59,6 @@ def jira_time_ms(value: str | None) -> int | None:
     return int(instant.timestamp() * 1000)
 
 
-def account_field_id(session: Session) -> str | None:
-    setting = session.get(TenantSetting, (session.tenant_id, ACCOUNT_FIELD_SETTING))
-    return setting.value.get("id") if setting else None
-
-
-def remember_account_field(session: Session, field_id: str | None) -> None:
-    setting = session.get(TenantSetting, (session.tenant_id, ACCOUNT_FIELD_SETTING))
-    if setting is None:
-        session.add(TenantSetting(name=ACCOUNT_FIELD_SETTING, value={"id": field_id}))
-    else:
-        setting.value = {"id": field_id}
-
-
-def find_account_field(fields: list[dict], addon_key: str, field_key: str) -> str | None:
-    """The id (``customfield_N``) Jira gave our app-owned Account field."""
-    suffix = f"{addon_key}__{field_key}"
-    for field in fields:
-        custom = (field.get("schema") or {}).get("custom", "")
-        if custom.endswith(suffix) or field.get("key") == suffix:
-            return field.get("id")
-    return None
-
-
 def _option_value(raw) -> str | None:
     if raw is None:
         return None
@@ -95,6 +72,17 @@ def _option_value(raw) -> str | None:
 
 def _by_jira_id(session: Session, model, jira_id: str):
     return session.scalar(select(model).where(model.jira_id == jira_id))
+
+
+def _tombstone(session: Session, model, jira_id: str, now: datetime, **placeholder):
+    """Mark the row deleted; for an entity never seen, store a placeholder that is born deleted,
+    so a late created/updated event for it cannot bring it back."""
+    row = _by_jira_id(session, model, jira_id)
+    if row is None:
+        row = model(jira_id=jira_id, **placeholder)
+        session.add(row)
+    row.deleted_at = row.deleted_at or now
+    return row
 
 
 def _fresh(row, version_ms: int) -> bool:
@@ -136,11 +124,7 @@ def apply_project(session: Session, data: dict, version_ms: int) -> JiraProject 
 
 def delete_project(session: Session, jira_id: str, *, now: datetime) -> None:
     """Tombstone the project with its issues and their worklogs (Jira deletes them together)."""
-    row = _by_jira_id(session, JiraProject, jira_id)
-    if row is None:
-        row = JiraProject(jira_id=jira_id, key=f"#{jira_id}", name="(deleted)")
-        session.add(row)
-    row.deleted_at = row.deleted_at or now
+    _tombstone(session, JiraProject, jira_id, now, key=f"#{jira_id}", name="(deleted)")
     issue_ids = session.scalars(
         select(JiraIssue.jira_id).where(JiraIssue.project_jira_id == jira_id,
                                         JiraIssue.deleted_at.is_(None))
@@ -200,11 +184,7 @@ def _ensure_project(session: Session, project: dict) -> JiraProject:
 
 def delete_issue(session: Session, jira_id: str, *, now: datetime) -> None:
     """Tombstone the issue and its worklogs (Jira sends no worklog_deleted for those)."""
-    row = _by_jira_id(session, JiraIssue, jira_id)
-    if row is None:
-        row = JiraIssue(jira_id=jira_id, key=f"#{jira_id}", project_jira_id="")
-        session.add(row)
-    row.deleted_at = row.deleted_at or now
+    _tombstone(session, JiraIssue, jira_id, now, key=f"#{jira_id}", project_jira_id="")
     for model in (JiraWorklog, Worklog):
         session.execute(
             update(model)
@@ -220,14 +200,15 @@ def ensure_issue(session: Session, issue_jira_id: str, source: JiraSource, *,
     row = _by_jira_id(session, JiraIssue, issue_jira_id)
     if row is not None:
         return row
-    data = source.issue(issue_jira_id, fields=_issue_fields(account_field))
+    data = source.issue(issue_jira_id, fields=issue_fields(account_field))
     if data is None:
         delete_issue(session, issue_jira_id, now=now)
         return None
     return apply_issue(session, data, account_field=account_field, now=now)
 
 
-def _issue_fields(account_field: str | None) -> tuple[str, ...]:
+def issue_fields(account_field: str | None) -> tuple[str, ...]:
+    """What every issue read asks Jira for: our fields, and the Account field once known."""
     return ISSUE_FIELDS + ((account_field,) if account_field else ())
 
 
@@ -267,12 +248,8 @@ def apply_worklog(session: Session, data: dict, source: JiraSource, *,
 
 
 def delete_worklog(session: Session, jira_id: str, *, now: datetime) -> None:
-    row = _by_jira_id(session, JiraWorklog, jira_id)
-    if row is None:
-        # Remember the delete so a late created/updated event cannot bring it back.
-        row = JiraWorklog(jira_id=jira_id, issue_jira_id="", started_at=now, time_spent_seconds=0)
-        session.add(row)
-    row.deleted_at = row.deleted_at or now
+    row = _tombstone(session, JiraWorklog, jira_id, now, issue_jira_id="", started_at=now,
+                     time_spent_seconds=0)
     adopt_jira_worklog(session, row, now=now)
 
 

@@ -24,6 +24,7 @@ from ..models import Worklog
 from ..models.worklog import PUSH_DELETING
 from ..models.worklog import PUSH_PENDING
 from ..models.worklog import PUSH_SYNCED
+from .errors import error_text
 from .sync import apply_worklog
 from .sync import delete_worklog as tombstone_jira_worklog
 
@@ -84,7 +85,7 @@ def push(session: Session, writer: WorklogWriter, source: JiraSource, worklog: W
             **_as(worklog))
     except JiraUnavailable as exc:
         worklog.push_attempts += 1
-        worklog.push_error = f"{type(exc).__name__}: {exc}"[:2000]
+        worklog.push_error = error_text(exc)
         log.warning("worklog push failed", extra={"worklog_id": worklog.id,
                                                   "attempts": worklog.push_attempts})
         return False

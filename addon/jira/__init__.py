@@ -33,7 +33,7 @@ class JiraRestSource:
         except requests.RequestException as exc:
             raise JiraUnavailable(None, f"Jira unreachable: {type(exc).__name__}") from exc
         if response.status_code >= 400 and response.status_code != 404:
-            raise JiraUnavailable(response.status_code, response.text[:300])
+            raise JiraUnavailable.answered(response.status_code, response.text)
         return response
 
     def _json(self, method: str, path: str, **kwargs) -> Any:
@@ -114,7 +114,7 @@ class JiraRestSource:
         if response.status_code == 400:
             return False  # Jira: no such user
         if response.status_code >= 400:
-            raise JiraUnavailable(response.status_code, response.text[:300])
+            raise JiraUnavailable.answered(response.status_code, response.text)
         return "ADMINISTER" in response.json().get("globalPermissions", [])
 
 

@@ -30,7 +30,7 @@ class FieldOptionsClient:
         except requests.RequestException as exc:
             raise JiraUnavailable(None, f"Jira unreachable: {type(exc).__name__}") from exc
         if response.status_code not in ok:
-            raise JiraUnavailable(response.status_code, response.text[:300])
+            raise JiraUnavailable.answered(response.status_code, response.text)
         return response
 
     def options(self) -> list[dict]:

@@ -20,6 +20,11 @@ class JiraUnavailable(RuntimeError):
         super().__init__(f"Jira {status}: {message}" if status else message)
         self.status = status
 
+    @classmethod
+    def answered(cls, status: int, body: str) -> JiraUnavailable:
+        """Jira's error answer, with enough of its body to tell what went wrong."""
+        return cls(status, body[:300])
+
 
 class JiraSource(Protocol):
     """Jira's reads, as the app. Methods raise ``JiraUnavailable`` on errors (404 → None)."""

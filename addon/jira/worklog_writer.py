@@ -56,7 +56,7 @@ class JiraWorklogWriter:
             raise JiraUnavailable(None, f"Jira unreachable: {type(exc).__name__}: {exc}") \
                 from exc
         if response.status_code >= 400 and not (allow_404 and response.status_code == 404):
-            raise JiraUnavailable(response.status_code, response.text[:300])
+            raise JiraUnavailable.answered(response.status_code, response.text)
         return response, acted_as
 
     def _send(self, method: str, path: str, author: str, as_app: bool,

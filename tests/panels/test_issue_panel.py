@@ -39,8 +39,11 @@ def test_only_the_authors_entries_offer_edit_and_delete(world, live_app, http):
         "issueId": story.id, "startDate": "2026-11-23", "timeSpentSeconds": 600})
     mine = _panel(site, live_app, http, story, world["ada"].account_id)
     theirs = _panel(site, live_app, http, story, world["bob"].account_id)
-    assert 'data-action="edit"' in mine.text
-    assert 'data-action="edit"' not in theirs.text
+    assert mine.status_code == 200 and theirs.status_code == 200
+    for action in ('data-action="edit"', 'data-action="delete"'):
+        assert mine.text.count(action) == 1
+        assert action not in theirs.text
+    assert theirs.text.count('<li class="ll-entry') == 1  # Bob sees the entry, not its buttons
 
 
 def test_an_issue_not_synced_yet_says_so(world, live_app, http):

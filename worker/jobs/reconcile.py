@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from addon.domain.reconcile import ReconcileResult
-from addon.domain.reconcile import SyncPlan
-from addon.domain.reconcile import plan_sync
 from addon.domain.reconcile import reconcile
+from addon.domain.sync_plan import SyncPlan
+from addon.domain.sync_plan import plan_sync
 from addon.jobs import BACKFILL_JOB
 from addon.jobs import EXTENSION_KEY as JOBS_KEY
 from addon.jobs import RECONCILE_JOB

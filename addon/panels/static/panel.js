@@ -1,28 +1,12 @@
-/* Ledgerline panels: log, edit and delete time through /api/4 with a Connect context token.
- * Works without Connect's all.js (dev mode): the page embeds a context token of its own. */
+/* Ledgerline panels: log, edit and delete time through /api/4 (calls signed by api.js). */
 (function () {
   "use strict";
-
-  function contextToken(root) {
-    if (window.AP && AP.context && AP.context.getToken) {
-      return new Promise(function (resolve) { AP.context.getToken(resolve); });
-    }
-    return Promise.resolve(root.dataset.token);
-  }
 
   function resize() {
     if (window.AP && AP.resize) { AP.resize(); }
   }
 
-  function call(root, method, path, body) {
-    return contextToken(root).then(function (token) {
-      return fetch(path, {
-        method: method,
-        headers: { "Authorization": "JWT " + token, "Content-Type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body)
-      });
-    });
-  }
+  var call = window.Ledgerline.call;
 
   function clearErrors(form) {
     form.querySelectorAll(".ll-error").forEach(function (el) { el.textContent = ""; });
