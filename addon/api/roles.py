@@ -9,7 +9,6 @@ from connect.context import allow_context_qsh
 from connect.context import current_context
 
 from ..caller import require_site_admin
-from ..db import request_session
 from ..domain import roles
 from ..models.base import utcnow
 from . import bp
@@ -18,10 +17,7 @@ from .envelope import result_list
 from .inputs import Problems
 from .inputs import json_body_exact
 from .inputs import parse_date
-
-
-def _session():
-    return request_session(current_context().tenant_id)
+from .inputs import tenant_session
 
 
 def _tenant() -> int:
@@ -31,7 +27,7 @@ def _tenant() -> int:
 @bp.get("/roles")
 @allow_context_qsh
 def list_roles():
-    session = _session()
+    session = tenant_session()
     with session.begin():  # the default role may be made on first use: keep it
         result = result_list([serialize.role(r) for r in roles.list_roles(session, _tenant())])
     return jsonify(result)
@@ -40,7 +36,7 @@ def list_roles():
 @bp.get("/roles/default")
 @allow_context_qsh
 def default_role():
-    session = _session()
+    session = tenant_session()
     with session.begin():
         result = serialize.role(roles.default_role(session, _tenant()))
     return jsonify(result)
@@ -49,7 +45,7 @@ def default_role():
 @bp.get("/roles/<int:role_id>")
 @allow_context_qsh
 def get_role(role_id):
-    session = _session()
+    session = tenant_session()
     with session.begin():
         result = serialize.role(roles.get_role(session, _tenant(), role_id))
     return jsonify(result)
@@ -60,7 +56,7 @@ def get_role(role_id):
 def create_role():
     require_site_admin()
     body = json_body_exact()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         role = roles.create_role(session, _tenant(), name=body.get("name"),
                                  default=body.get("default") is True,
@@ -75,7 +71,7 @@ def replace_role(role_id):
     """Tempo fields replace; ``targetUtilizationPercent`` (ours) is kept when absent."""
     require_site_admin()
     body = json_body_exact()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         role = roles.replace_role(
             session, _tenant(), role_id, name=body.get("name"), default=body.get("default"),
@@ -88,7 +84,7 @@ def replace_role(role_id):
 @allow_context_qsh
 def delete_role(role_id):
     require_site_admin()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         roles.delete_role(session, _tenant(), role_id)
     return "", 204
@@ -103,7 +99,7 @@ def set_members(role_id):
     problems = Problems()
     since = parse_date(body.get("effectiveFrom"), "effectiveFrom", problems) or utcnow().date()
     problems.raise_if_any()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         roles.set_members(session, _tenant(), role_id, body.get("accountIds"), since)
         result = _members(session, role_id, since)
@@ -116,7 +112,7 @@ def members(role_id):
     problems = Problems()
     day = parse_date(request.args.get("date"), "date", problems) or utcnow().date()
     problems.raise_if_any()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         result = _members(session, role_id, day)
     return jsonify(result)

@@ -85,6 +85,14 @@ def _tombstone(session: Session, model, jira_id: str, now: datetime, **placehold
     return row
 
 
+def _stored(session: Session, model, jira_id: str, *, confirmed_live: bool):
+    """The row we hold; a tombstone that a by-id read from Jira just contradicted is lifted."""
+    row = _by_jira_id(session, model, jira_id)
+    if confirmed_live and row is not None and row.deleted:
+        row.deleted_at = None
+    return row
+
+
 def _fresh(row, version_ms: int) -> bool:
     """Whether an incoming state at ``version_ms`` may be written over ``row``."""
     return row is None or (not row.deleted and version_ms >= row.version_ms)
@@ -147,9 +155,7 @@ def apply_issue(session: Session, data: dict, *, account_field: str | None, now:
     if not jira_id or not data.get("key") or not project.get("id"):
         raise SyncDataError("issue payload without id, key or project")
     version_ms = jira_time_ms(fields.get("updated")) or 0
-    row = _by_jira_id(session, JiraIssue, jira_id)
-    if confirmed_live and row is not None and row.deleted:
-        row.deleted_at = None
+    row = _stored(session, JiraIssue, jira_id, confirmed_live=confirmed_live)
     if not _fresh(row, version_ms):
         return row
     if row is None:
@@ -221,9 +227,7 @@ def apply_worklog(session: Session, data: dict, source: JiraSource, *,
     if not jira_id or not issue_jira_id or not data.get("started"):
         raise SyncDataError("worklog payload without id, issueId or started")
     version_ms = jira_time_ms(data.get("updated")) or 0
-    row = _by_jira_id(session, JiraWorklog, jira_id)
-    if confirmed_live and row is not None and row.deleted:
-        row.deleted_at = None
+    row = _stored(session, JiraWorklog, jira_id, confirmed_live=confirmed_live)
     if not _fresh(row, version_ms):
         return row
     issue = ensure_issue(session, issue_jira_id, source, account_field=account_field, now=now)
