@@ -7,6 +7,7 @@ over Connect's signed sessions, and a second front (Forge, later) can implement 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
 ISSUE_FIELDS = ("summary", "issuetype", "project", "parent", "status", "timeoriginalestimate",
@@ -19,6 +20,14 @@ class JiraUnavailable(RuntimeError):
     def __init__(self, status: int | None, message: str):
         super().__init__(f"Jira {status}: {message}" if status else message)
         self.status = status
+
+
+@dataclass(frozen=True)
+class BrowseGrants:
+    """What Jira grants one user: site administration, and the projects they may browse."""
+
+    site_admin: bool
+    project_ids: frozenset[str]
 
 
 class JiraSource(Protocol):
@@ -35,6 +44,7 @@ class JiraSource(Protocol):
     def worklog_changes(self, kind: str, since_ms: int) -> dict: ...
     def issue_worklogs(self, issue_id: str) -> Iterator[list[dict]]: ...
     def is_site_admin(self, account_id: str) -> bool: ...
+    def browse_grants(self, account_id: str, project_ids: list[str]) -> BrowseGrants: ...
 
 
 class WorklogWriter(Protocol):
