@@ -14,7 +14,10 @@ from connect.context import ConnectContext
 from connect.context import current_context
 
 from . import get_settings
+from .db import request_session
 from .domain.access import SiteAdminCache
+from .domain.access import Visibility
+from .domain.access import VisibilityCache
 from .domain.demo import DemoSite
 from .domain.tenants import DEMO_CLIENT_KEY
 from .errors import ApiError
@@ -22,10 +25,12 @@ from .jira import app_source
 from .jira.source import JiraUnavailable
 
 ADMIN_CACHE_KEY = "ledgerline.site_admins"
+VISIBILITY_CACHE_KEY = "ledgerline.visibility"
 
 
 def init_app(app) -> None:
     app.extensions[ADMIN_CACHE_KEY] = SiteAdminCache()
+    app.extensions[VISIBILITY_CACHE_KEY] = VisibilityCache()
 
 
 def require_user() -> str:
@@ -42,6 +47,20 @@ def is_site_admin() -> bool:
     try:
         return current_app.extensions[ADMIN_CACHE_KEY].is_site_admin(
             context.tenant_id, account_id, _directory(context))
+    except JiraUnavailable as exc:
+        raise ApiError(503, "Jira did not answer the permission check; try again",
+                       code="jira_unavailable") from exc
+
+
+def visibility() -> Visibility:
+    """What the caller may read, as Jira grants it (cached briefly); 401 without a user, 503
+    if Jira is down."""
+    account_id = require_user()
+    context = current_context()
+    try:
+        return current_app.extensions[VISIBILITY_CACHE_KEY].visibility(
+            request_session(context.tenant_id), context.tenant_id, account_id,
+            _directory(context))
     except JiraUnavailable as exc:
         raise ApiError(503, "Jira did not answer the permission check; try again",
                        code="jira_unavailable") from exc

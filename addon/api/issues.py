@@ -6,10 +6,11 @@ from flask import jsonify
 
 from connect.context import allow_context_qsh
 
+from ..caller import visibility
+from ..domain.access import visible_issue
 from ..domain.account_rules import resolve_account
 from ..domain.errors import NotFound
 from ..domain.issues import issue_by_id
-from ..domain.issues import live_issue
 from . import bp
 from . import serialize
 from .inputs import tenant_session
@@ -20,10 +21,13 @@ from .inputs import tenant_session
 def issue(id_or_key):
     """Ours: the synced issue and the account that applies to time logged on it."""
     session = tenant_session()
-    row = live_issue(session, jira_id=id_or_key, key=id_or_key)
+    shown = visibility()
+    row = visible_issue(session, shown, jira_id=id_or_key, key=id_or_key)
     if row is None:
         raise NotFound(f"issue {id_or_key} is not synced (or does not exist)")
     parent = issue_by_id(session, row.parent_jira_id)
+    if parent is not None and not shown.shows_project(parent.project_jira_id):
+        parent = None  # an epic in a project the caller may not browse stays unnamed
     choice = resolve_account(session, row, None)
     return jsonify({
         "self": f"{serialize.api_base()}/issues/{row.key}",

@@ -134,7 +134,9 @@ def _op(summary: str, response: dict | None, *, status: str = "200", body: str |
         "400": {"description": "Bad input", "content": {"application/json": {
             "schema": _ref("Errors")}}},
         "401": {"description": "Not authenticated"}, "403": {"description": "Forbidden"},
-        "404": {"description": "Not found"}}}
+        "404": {"description": "Not found"},
+        "503": {"description": "Jira did not answer a permission check", "content": {
+            "application/json": {"schema": _ref("Errors")}}}}}
     if body:
         operation["requestBody"] = {"content": {"application/json": {"schema": _ref(body)}}}
     if params:
@@ -232,7 +234,9 @@ def document() -> dict:
         "openapi": "3.1.0",
         "info": {"title": "Ledgerline REST API", "version": "4",
                  "description": "Tempo v4-shaped: the same paths, fields, enums and envelope, "
-                                "with Ledgerline's own fields alongside."},
+                                "with Ledgerline's own fields alongside. Reads show what Jira "
+                                "lets the caller see: worklogs and issues of the projects they "
+                                "may browse, plus their own worklogs; site admins see all."},
         "servers": [{"url": serialize.api_base()}],
         "security": [{"connectJwt": []}, {"bearerAuth": []}],
         "paths": PATHS,

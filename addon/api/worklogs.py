@@ -14,6 +14,7 @@ from connect.context import current_context
 
 from ..caller import is_site_admin
 from ..caller import require_user
+from ..caller import visibility
 from ..domain.access import require_can_write_for
 from ..domain.attributes import ACCOUNT_ATTRIBUTE
 from ..domain.policy import load_policy
@@ -24,6 +25,7 @@ from ..domain.worklog_queries import ORDERS
 from ..domain.worklog_queries import WorklogFilter
 from ..domain.worklog_queries import issue_keys
 from ..domain.worklog_queries import search_worklogs
+from ..domain.worklog_queries import visible_worklog
 from ..domain.worklog_queries import worklog_id_map
 from ..domain.worklogs import WorklogInput
 from ..domain.worklogs import author_zone
@@ -122,7 +124,8 @@ def _one(session, worklog) -> dict:
 
 def _page(session, flt: WorklogFilter):
     page = page_from_request()
-    rows, more = search_worklogs(session, flt, offset=page.offset, limit=page.limit)
+    rows, more = search_worklogs(session, flt, visibility(), offset=page.offset,
+                                 limit=page.limit)
     keys = issue_keys(session, {w.issue_jira_id for w in rows})
     return jsonify(envelope([serialize.worklog(w, keys.get(w.issue_jira_id)) for w in rows],
                             page, has_more=more))
@@ -215,7 +218,7 @@ def create():
 @allow_context_qsh
 def read(worklog_id):
     session = tenant_session()
-    return jsonify(_one(session, get_worklog(session, worklog_id)))
+    return jsonify(_one(session, visible_worklog(session, worklog_id, visibility())))
 
 
 @bp.put("/worklogs/<int:worklog_id>")
@@ -257,7 +260,7 @@ def jira_to_tempo():
     if not isinstance(ids, list):
         problems.add("jiraWorklogIds", "'jiraWorklogIds' must be a list")
     problems.raise_if_any()
-    pairs = worklog_id_map(tenant_session(), jira_ids=[str(i) for i in ids or []])
+    pairs = worklog_id_map(tenant_session(), visibility(), jira_ids=[str(i) for i in ids or []])
     return jsonify(_id_pairs(pairs))
 
 
@@ -269,7 +272,7 @@ def tempo_to_jira():
     if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
         problems.add("tempoWorklogIds", "'tempoWorklogIds' must be a list of numbers")
     problems.raise_if_any()
-    return jsonify(_id_pairs(worklog_id_map(tenant_session(), tempo_ids=ids)))
+    return jsonify(_id_pairs(worklog_id_map(tenant_session(), visibility(), tempo_ids=ids)))
 
 
 def _id_pairs(pairs) -> dict:

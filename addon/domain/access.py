@@ -3,6 +3,11 @@
 Jira is the authority on site administration: ``SiteAdminCache`` asks it (the ``JiraSource``
 port is an ``AdminDirectory``) and remembers the answer briefly, so a page full of admin calls
 does not ask again and again, and a revoked admin loses access within the cache's ttl.
+
+Jira is also the authority on who sees which work (issue 13): ``Visibility`` is what one user
+may read — everything for a site admin, else the projects Jira grants them Browse Projects on
+plus their own worklogs. ``VisibilityCache`` asks Jira once per user every few minutes, and the
+``visible_*`` clauses apply the answer in SQL, so pages and counts only ever hold visible rows.
 """
 
 from __future__ import annotations
@@ -10,14 +15,27 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
+from sqlalchemy import ColumnElement
+from sqlalchemy import false
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import true
 from sqlalchemy.orm import Session
 
+from ..jira.source import BrowseGrants
+from ..models import JiraIssue
+from ..models import JiraProject
+from ..models import Worklog
 from .account_rules import account_by_key
 from .errors import Forbidden
+from .issues import live_issue
 
 ADMIN_CACHE_SECONDS = 120
+VISIBILITY_CACHE_SECONDS = 180
 
 
 class AdminDirectory(Protocol):
@@ -78,3 +96,106 @@ def require_can_write_for(session: Session, *, caller: str, author: str,
 def token_owner_filter(caller: str, *, caller_is_admin: bool) -> str | None:
     """Whose API tokens the caller may list: everyone's for a site admin (None), else their own."""
     return None if caller_is_admin else caller
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What one user may read: ``everything`` (site admins), else issues of ``project_ids``
+    and worklogs on them, plus ``account_id``'s own worklogs wherever they are."""
+
+    everything: bool = False
+    project_ids: frozenset[str] = frozenset()
+    account_id: str | None = None
+
+    @classmethod
+    def all(cls) -> Visibility:
+        return cls(everything=True)
+
+    def shows_project(self, project_id: str | None) -> bool:
+        """Whether issues of this project (and all worklogs on them) are visible."""
+        return self.everything or project_id in self.project_ids
+
+
+def visible_worklogs(visibility: Visibility) -> ColumnElement[bool]:
+    """The SQL condition a worklog row must meet to be shown to ``visibility``'s user."""
+    if visibility.everything:
+        return true()
+    clauses = []
+    if visibility.project_ids:
+        clauses.append(Worklog.project_jira_id.in_(sorted(visibility.project_ids)))
+    if visibility.account_id:
+        clauses.append(Worklog.author_account_id == visibility.account_id)
+    return or_(*clauses) if clauses else false()
+
+
+def visible_issues(visibility: Visibility) -> ColumnElement[bool]:
+    """The SQL condition an issue row must meet for its summary and details to be shown."""
+    if visibility.everything:
+        return true()
+    if not visibility.project_ids:
+        return false()
+    return JiraIssue.project_jira_id.in_(sorted(visibility.project_ids))
+
+
+def visible_issue(session: Session, visibility: Visibility, *, jira_id: str | None = None,
+                  key: str | None = None) -> JiraIssue | None:
+    """The live issue with this id or key if ``visibility`` shows it, else None (as if it did
+    not exist: a user who may not browse a project does not learn which issues it has)."""
+    return live_issue(session, jira_id=jira_id, key=key, where=visible_issues(visibility))
+
+
+class ProjectBrowsing(Protocol):
+    """Who knows what a user may browse: the site's Jira (a ``JiraSource``), or the demo site."""
+
+    def browse_grants(self, account_id: str, project_ids: list[str]) -> BrowseGrants: ...
+
+
+def known_project_ids(session: Session) -> list[str]:
+    """The synced projects' Jira ids: the projects worth asking Jira about."""
+    return list(session.scalars(select(JiraProject.jira_id).order_by(JiraProject.jira_id)))
+
+
+def known_project_count(session: Session) -> int:
+    """How many projects are synced (rows are tombstoned, never removed, so it only grows)."""
+    return session.scalar(select(func.count(JiraProject.id))) or 0
+
+
+@dataclass(frozen=True)
+class _Answer:
+    visibility: Visibility
+    projects_known: int
+    expires: float
+
+
+class VisibilityCache:
+    """``Visibility`` per (tenant, account), remembered for ``ttl`` seconds.
+
+    An answer also expires as soon as a project is synced after Jira was asked (one cheap
+    count per read), so a new project shows up at once for those who may browse it; a revoked
+    permission takes effect within ``ttl``. ``clock`` is monotonic interval time. Raises
+    ``JiraUnavailable`` (from the port) when Jira cannot answer: never "see everything".
+    """
+
+    def __init__(self, ttl: float = VISIBILITY_CACHE_SECONDS,
+                 clock: Callable[[], float] = time.monotonic):
+        self._ttl = ttl
+        self._clock = clock
+        self._entries: dict[tuple[int, str], _Answer] = {}
+        self._lock = threading.Lock()
+
+    def visibility(self, session: Session, tenant_id: int, account_id: str,
+                   jira: ProjectBrowsing) -> Visibility:
+        key = (tenant_id, account_id)
+        now = self._clock()
+        known = known_project_count(session)
+        with self._lock:
+            cached = self._entries.get(key)
+        if cached and cached.expires > now and cached.projects_known == known:
+            return cached.visibility
+        asked = known_project_ids(session)
+        grants = jira.browse_grants(account_id, asked)
+        visibility = Visibility.all() if grants.site_admin else Visibility(
+            project_ids=grants.project_ids, account_id=account_id)
+        with self._lock:
+            self._entries[key] = _Answer(visibility, len(asked), now + self._ttl)
+        return visibility

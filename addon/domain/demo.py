@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..jira.source import BrowseGrants
 from ..models import Account
 from ..models import AccountCategory
 from ..models import AccountLink
@@ -59,3 +60,7 @@ class DemoSite:
 
     def is_site_admin(self, account_id: str) -> bool:
         return account_id == DEMO_ACCOUNT_ID
+
+    def browse_grants(self, account_id: str, project_ids: list[str]) -> BrowseGrants:
+        return BrowseGrants(site_admin=self.is_site_admin(account_id),
+                            project_ids=frozenset())

@@ -6,6 +6,7 @@ its state, since a child may outlive the epic it was filed under.
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,14 +14,16 @@ from sqlalchemy.orm import Session
 from ..models import JiraIssue
 
 
-def live_issue(session: Session, *, jira_id: str | None = None,
-               key: str | None = None) -> JiraIssue | None:
-    """The synced, not deleted issue with this Jira id or this key (give either or both)."""
+def live_issue(session: Session, *, jira_id: str | None = None, key: str | None = None,
+               where: ColumnElement[bool] | None = None) -> JiraIssue | None:
+    """The synced, not deleted issue with this Jira id or this key (give either or both),
+    if it also meets ``where`` (``access.visible_issue`` passes who may see it)."""
     if not jira_id and not key:
         return None
-    return session.scalar(select(JiraIssue).where(
+    query = select(JiraIssue).where(
         or_(JiraIssue.jira_id == str(jira_id or ""), JiraIssue.key == (key or "")),
-        JiraIssue.deleted_at.is_(None)))
+        JiraIssue.deleted_at.is_(None))
+    return session.scalar(query if where is None else query.where(where))
 
 
 def issue_by_id(session: Session, jira_id: str | None) -> JiraIssue | None:

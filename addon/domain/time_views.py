@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from ..models import JiraIssue
 from ..models import JiraUser
 from ..models import Worklog
+from .access import Visibility
+from .access import visible_worklogs
 
 
 @dataclass(frozen=True)
@@ -44,13 +46,16 @@ def display_names(session: Session, account_ids: set[str]) -> dict[str, str]:
     return {account_id: name or account_id for account_id, name in rows}
 
 
-def issue_time(session: Session, issue_jira_id: str, *, limit: int | None = 50) -> IssueTime:
-    """Totals by person (one aggregate query) and the newest ``limit`` entries (all if None).
+def issue_time(session: Session, issue_jira_id: str, visibility: Visibility, *,
+               limit: int | None = 50) -> IssueTime:
+    """Totals by person (one aggregate query) and the newest ``limit`` entries (all if None),
+    of the worklogs ``visibility`` shows.
 
-    Totals always cover every worklog; the entry list is capped so an issue with hundreds of
-    worklogs still renders fast in Jira's sidebar.
+    Totals always cover every visible worklog; the entry list is capped so an issue with
+    hundreds of worklogs still renders fast in Jira's sidebar.
     """
-    live = (Worklog.issue_jira_id == issue_jira_id, Worklog.deleted_at.is_(None))
+    live = (Worklog.issue_jira_id == issue_jira_id, Worklog.deleted_at.is_(None),
+            visible_worklogs(visibility))
     per_person = session.execute(
         select(Worklog.author_account_id, func.sum(Worklog.time_spent_seconds),
                func.sum(Worklog.billable_seconds), func.count(Worklog.id))
@@ -104,7 +109,11 @@ def week_start(day: date) -> date:
 
 
 def my_week(session: Session, account_id: str, any_day: date) -> Week:
-    """The ISO week (Monday first) containing ``any_day``, by the author's calendar days."""
+    """The ISO week (Monday first) containing ``any_day``, by the author's calendar days.
+
+    Only the person's own worklogs, which ``access.Visibility`` always shows: no permission
+    check (and no call to Jira) is needed.
+    """
     start = week_start(any_day)
     end = start + timedelta(days=6)
     rows = list(session.scalars(select(Worklog).where(

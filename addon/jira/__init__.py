@@ -13,10 +13,13 @@ from typing import Any
 import requests
 
 from .source import ISSUE_FIELDS
+from .source import BrowseGrants
 from .source import JiraSource
 from .source import JiraUnavailable
 
-__all__ = ["ISSUE_FIELDS", "JiraRestSource", "JiraSource", "JiraUnavailable"]
+__all__ = ["ISSUE_FIELDS", "BrowseGrants", "JiraRestSource", "JiraSource", "JiraUnavailable"]
+
+BROWSE_CHECK_BATCH = 1000  # Jira checks at most 1000 projects per call
 
 
 class JiraRestSource:
@@ -105,17 +108,46 @@ class JiraRestSource:
 
     def is_site_admin(self, account_id: str) -> bool:
         """Whether Jira grants ``account_id`` the global ADMINISTER permission."""
+        granted = self._check_permissions(
+            {"globalPermissions": ["ADMINISTER"], "accountId": account_id})
+        return "ADMINISTER" in granted.get("globalPermissions", [])
+
+    def browse_grants(self, account_id: str, project_ids: list[str]) -> BrowseGrants:
+        """Site administration and Browse Projects on ``project_ids``, as few calls as Jira
+        allows (it checks at most 1000 projects per call; an admin needs no more than one)."""
+        numeric = sorted({int(p) for p in project_ids if p.isdigit()})
+        browsable: set[str] = set()
+        for start in range(0, max(len(numeric), 1), BROWSE_CHECK_BATCH):
+            body: dict[str, Any] = {"accountId": account_id}
+            if start == 0:
+                body["globalPermissions"] = ["ADMINISTER"]
+            if numeric:
+                body["projectPermissions"] = [{
+                    "permissions": ["BROWSE_PROJECTS"],
+                    "projects": numeric[start:start + BROWSE_CHECK_BATCH]}]
+            granted = self._check_permissions(body)
+            if "ADMINISTER" in granted.get("globalPermissions", []):
+                return BrowseGrants(site_admin=True, project_ids=frozenset())
+            for grant in granted.get("projectPermissions", []):
+                if grant.get("permission") == "BROWSE_PROJECTS":
+                    browsable.update(str(p) for p in grant.get("projects", []))
+        return BrowseGrants(site_admin=False, project_ids=frozenset(browsable))
+
+    def _check_permissions(self, body: dict) -> dict:
+        """``POST /permissions/check`` as the app; Jira's 400 (no such user) grants nothing."""
         try:
-            response = self._session.post(
-                f"{self._base}/rest/api/3/permissions/check",
-                json={"globalPermissions": ["ADMINISTER"], "accountId": account_id})
+            response = self._session.post(f"{self._base}/rest/api/3/permissions/check",
+                                          json=body)
         except requests.RequestException as exc:
             raise JiraUnavailable(None, f"Jira unreachable: {type(exc).__name__}") from exc
         if response.status_code == 400:
-            return False  # Jira: no such user
+            return {}
         if response.status_code >= 400:
             raise JiraUnavailable.answered(response.status_code, response.text)
-        return "ADMINISTER" in response.json().get("globalPermissions", [])
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise JiraUnavailable(response.status_code, "unreadable permission answer") from exc
 
 
 def app_source(connect, tenant) -> JiraRestSource:

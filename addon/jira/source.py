@@ -7,6 +7,7 @@ over Connect's signed sessions, and a second front (Forge, later) can implement 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
 ISSUE_FIELDS = ("summary", "issuetype", "project", "parent", "status", "timeoriginalestimate",
@@ -26,6 +27,14 @@ class JiraUnavailable(RuntimeError):
         return cls(status, body[:300])
 
 
+@dataclass(frozen=True)
+class BrowseGrants:
+    """What Jira grants one user: site administration, and the projects they may browse."""
+
+    site_admin: bool
+    project_ids: frozenset[str]
+
+
 class JiraSource(Protocol):
     """Jira's reads, as the app. Methods raise ``JiraUnavailable`` on errors (404 → None)."""
 
@@ -40,6 +49,7 @@ class JiraSource(Protocol):
     def worklog_changes(self, kind: str, since_ms: int) -> dict: ...
     def issue_worklogs(self, issue_id: str) -> Iterator[list[dict]]: ...
     def is_site_admin(self, account_id: str) -> bool: ...
+    def browse_grants(self, account_id: str, project_ids: list[str]) -> BrowseGrants: ...
 
 
 class WorklogWriter(Protocol):

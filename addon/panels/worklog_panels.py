@@ -13,13 +13,15 @@ from connect.context import allow_context_qsh
 from connect.context import current_context
 from connect.context import mint_context_token
 
+from ..caller import visibility
 from ..db import request_session
+from ..domain.access import Visibility
+from ..domain.access import visible_issue
 from ..domain.account_rules import resolve_account
 from ..domain.account_rules import selectable_accounts
 from ..domain.attributes import list_attributes
 from ..domain.durations import format_duration
 from ..domain.errors import InvalidInput
-from ..domain.issues import live_issue
 from ..domain.policy import load_policy
 from ..domain.time_views import display_names
 from ..domain.time_views import issue_time
@@ -41,12 +43,16 @@ def _today() -> date:
     return datetime.now(viewer_zone).date()
 
 
-def _issue(session, issue_id: str | None, issue_key: str | None) -> JiraIssue | None:
-    return live_issue(session, jira_id=issue_id, key=issue_key)
+def _issue(session, shown: Visibility, issue_id: str | None,
+           issue_key: str | None) -> JiraIssue | None:
+    """The issue, if synced and the caller may browse its project: a hidden issue looks
+    exactly like one we never synced."""
+    return visible_issue(session, shown, jira_id=issue_id, key=issue_key)
 
 
-def _summary_context(session, issue: JiraIssue, *, show_all: bool = False) -> dict:
-    summary = issue_time(session, issue.jira_id, limit=None if show_all else 50)
+def _summary_context(session, shown: Visibility, issue: JiraIssue, *,
+                     show_all: bool = False) -> dict:
+    summary = issue_time(session, issue.jira_id, shown, limit=None if show_all else 50)
     return {"issue": issue, "summary": summary, "me": current_context().account_id,
             "names": display_names(session, {w.author_account_id for w in summary.entries}),
             "choice": resolve_account(session, issue, None), "duration": format_duration}
@@ -56,12 +62,13 @@ def _summary_context(session, issue: JiraIssue, *, show_all: bool = False) -> di
 def issue_panel():
     context = current_context()
     session = request_session(context.tenant_id)
-    issue = _issue(session, request.args.get("issueId"), request.args.get("issueKey"))
+    shown = visibility()
+    issue = _issue(session, shown, request.args.get("issueId"), request.args.get("issueKey"))
     if issue is None:
         return render_template("issue_not_synced.html",
                                issue_key=request.args.get("issueKey")), 200
     return render_template(
-        "issue_panel.html", **_summary_context(session, issue),
+        "issue_panel.html", **_summary_context(session, shown, issue),
         accounts=selectable_accounts(session, issue.project_jira_id),
         attributes=[a for a in list_attributes(session) if a.type != "ACCOUNT"],
         policy=load_policy(session), today=_today(),
@@ -74,11 +81,12 @@ def issue_panel():
 def issue_summary():
     """The panel's summary and entries, re-rendered after a save (called by the panel)."""
     session = request_session(current_context().tenant_id)
-    issue = _issue(session, request.args.get("issueId"), None)
+    shown = visibility()
+    issue = _issue(session, shown, request.args.get("issueId"), None)
     if issue is None:
         return "", 404
     return render_template("_issue_summary.html", **_summary_context(
-        session, issue, show_all=request.args.get("all") == "1"))
+        session, shown, issue, show_all=request.args.get("all") == "1"))
 
 
 def _week_context() -> dict:
