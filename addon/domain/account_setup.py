@@ -29,12 +29,16 @@ from .errors import invalid
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
 
 
-def _check_key_name(key, name) -> None:
-    problems = []
-    if not isinstance(key, str) or not _KEY.match(key):
-        problems.append(FieldProblem("key", "key must be 1-255 letters, digits, '.', '_', '-'"))
+def _check_key_name(key, name, problems: list[FieldProblem]) -> None:
+    """Raises InvalidInput naming every problem: the key's, the name's and ``problems``."""
+    problems = list(problems)
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
+        problems.insert(0, FieldProblem("key", "key must be 1-255 letters, digits, '.', '_', "
+                                        "'-'"))
     if not isinstance(name, str) or not name.strip():
         problems.append(FieldProblem("name", "name is required", "required"))
+    elif len(name) > 255 or "\x00" in name:
+        problems.append(FieldProblem("name", "name must be 1-255 characters without NUL"))
     if problems:
         raise InvalidInput(problems[0].message, problems)
 
@@ -65,9 +69,10 @@ def list_rows(session: Session, model, keys: list[str] | None = None) -> list:
     return list(session.scalars(query))
 
 
-def _keyed_row(session: Session, model, key: str, name: str, existing_key: str | None):
+def _keyed_row(session: Session, model, key: str, name: str, existing_key: str | None,
+               problems: list[FieldProblem] = ()):
     """A new row (``existing_key`` None) or the existing one re-keyed, with its name set."""
-    _check_key_name(key, name)
+    _check_key_name(key, name, problems)
     if existing_key is None:
         _unique(session, model, key)
         row = model(key=key)
@@ -91,9 +96,9 @@ def save_customer(session: Session, *, key, name, existing_key: str | None = Non
 def save_category(session: Session, *, key, name, type_name,
                   existing_key: str | None = None) -> AccountCategory:
     """Create or replace a category; its type (BILLABLE, ...) sets accounts' billable default."""
-    if type_name not in CATEGORY_TYPES:
-        raise invalid("typeName", f"typeName must be one of {', '.join(CATEGORY_TYPES)}")
-    category = _keyed_row(session, AccountCategory, key, name, existing_key)
+    problems = [] if isinstance(type_name, str) and type_name in CATEGORY_TYPES else [
+        FieldProblem("typeName", f"typeName must be one of {', '.join(CATEGORY_TYPES)}")]
+    category = _keyed_row(session, AccountCategory, key, name, existing_key, problems)
     category.type_name = type_name
     session.flush()
     return category

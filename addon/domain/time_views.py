@@ -30,6 +30,7 @@ class IssueTime:
     people: list[PersonTotal]
     entries: list[Worklog]
     entry_count: int
+    offset: int = 0
 
     @property
     def non_billable_seconds(self) -> int:
@@ -44,10 +45,12 @@ def display_names(session: Session, account_ids: set[str]) -> dict[str, str]:
     return {account_id: name or account_id for account_id, name in rows}
 
 
-def issue_time(session: Session, issue_jira_id: str, *, limit: int | None = 50) -> IssueTime:
-    """Totals by person (one aggregate query) and the newest ``limit`` entries (all if None).
+def issue_time(session: Session, issue_jira_id: str, *, limit: int = 50,
+               offset: int = 0) -> IssueTime:
+    """Totals by person (one aggregate query) and ``limit`` entries from ``offset``, newest
+    first.
 
-    Totals always cover every worklog; the entry list is capped so an issue with hundreds of
+    Totals always cover every worklog; the entry list is a page so an issue with thousands of
     worklogs still renders fast in Jira's sidebar.
     """
     live = (Worklog.issue_jira_id == issue_jira_id, Worklog.deleted_at.is_(None))
@@ -56,14 +59,15 @@ def issue_time(session: Session, issue_jira_id: str, *, limit: int | None = 50) 
                func.sum(Worklog.billable_seconds), func.count(Worklog.id))
         .where(*live).group_by(Worklog.author_account_id)).all()
     entries = list(session.scalars(select(Worklog).where(*live).order_by(
-        Worklog.start_date.desc(), Worklog.start_time.desc(), Worklog.id.desc()).limit(limit)))
+        Worklog.start_date.desc(), Worklog.start_time.desc(), Worklog.id.desc())
+        .offset(offset).limit(limit)))
     names = display_names(session, {row[0] for row in per_person})
     people = sorted((PersonTotal(a, names.get(a, a), int(s), int(b))
                      for a, s, b, _ in per_person), key=lambda p: (-p.seconds, p.display_name))
     return IssueTime(total_seconds=sum(p.seconds for p in people),
                      billable_seconds=sum(p.billable_seconds for p in people),
                      people=people, entries=entries,
-                     entry_count=sum(int(row[3]) for row in per_person))
+                     entry_count=sum(int(row[3]) for row in per_person), offset=offset)
 
 
 @dataclass(frozen=True)
