@@ -39,12 +39,13 @@ def _make_engine(url: str) -> Engine:
             cursor.close()
             # pysqlite begins transactions lazily and so turns a SAVEPOINT's RELEASE into a
             # commit: a rolled-back request kept what a begin_nested() wrote (found by the
-            # no-write-on-4xx fuzz). SQLAlchemy's recipe: autocommit driver, explicit BEGIN.
+            # no-write-on-4xx fuzz). SQLAlchemy's recipe: autocommit driver, explicit BEGIN,
+            # IMMEDIATE so two writers wait (busy_timeout) instead of deadlocking on upgrade.
             dbapi_conn.isolation_level = None
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     # hide_parameters: a failing statement's error (and so a 500's log line) never carries the
