@@ -19,6 +19,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from . import db
     from . import dev
     from . import errors
+    from . import hardening
     from . import jobs
     from . import log
     from . import ops
@@ -61,6 +62,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         on_installed=_schedule_backfill(app, settings),
         bearer=api_auth.authenticate_api_token,
     )
+    hardening.init_app(app, max_body_bytes=settings.max_body_bytes)
     app.register_blueprint(ops.bp)
     app.register_blueprint(panels.bp)
     app.register_blueprint(webhooks.bp)

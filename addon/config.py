@@ -59,6 +59,8 @@ class Settings:
     backfill_delay_seconds: int = 10
     # Prefix for RQ queue names, so test runs (or environments) sharing a Redis never mix jobs.
     queue_prefix: str = ""
+    # Largest request body accepted (REST API and webhooks alike); larger gets 413.
+    max_body_bytes: int = 1024 * 1024
     testing: bool = False
 
     @property
@@ -81,6 +83,7 @@ _ENV_NAMES = {
     "queue_prefix": "QUEUE_PREFIX",
     "backfill_on_install": "BACKFILL_ON_INSTALL",
     "backfill_delay_seconds": "BACKFILL_DELAY_SECONDS",
+    "max_body_bytes": "MAX_BODY_BYTES",
 }
 
 

@@ -22,5 +22,7 @@ def init_app(app) -> None:
     from . import tokens  # noqa: F401
     from . import work_attributes  # noqa: F401
     from . import worklogs  # noqa: F401
+    from .path_ids import IdConverter
 
+    app.url_map.converters["id"] = IdConverter
     app.register_blueprint(bp)

@@ -11,7 +11,9 @@ from connect.context import current_context
 from ..caller import require_site_admin
 from ..domain import account_setup as setup
 from ..domain.account_rules import selectable_accounts
+from ..domain.accounts import BUDGET_MAX
 from ..domain.accounts import AccountDetails
+from ..domain.accounts import account_input_problems
 from ..domain.accounts import create_account
 from ..domain.accounts import delete_account
 from ..domain.accounts import get_account
@@ -29,11 +31,15 @@ from . import serialize
 from .envelope import envelope
 from .envelope import page_from_request
 from .envelope import result_list
+from .inputs import MAX_LIST_ITEMS
 from .inputs import Problems
+from .inputs import is_id
 from .inputs import json_body
 from .inputs import parse_bool
 from .inputs import parse_int
+from .inputs import parse_int_list
 from .inputs import parse_str
+from .inputs import parse_str_list
 from .inputs import tenant_session
 
 
@@ -50,24 +56,39 @@ def _paged(rows, serializer):
                             has_more=page.offset + page.limit < len(rows)))
 
 
-def _account_details(body: dict) -> AccountDetails:
-    problems = Problems()
-    budget = parse_int(body.get("monthlyBudget"), "monthlyBudget", problems, minimum=0)
-    details = AccountDetails(
-        status=body.get("status") or "OPEN",
-        lead_account_id=parse_str(body.get("leadAccountId"), "leadAccountId", problems),
-        contact_account_id=parse_str(body.get("contactAccountId"), "contactAccountId",
-                                     problems),
-        external_contact_name=parse_str(body.get("externalContactName"),
-                                        "externalContactName", problems),
-        customer_key=parse_str(body.get("customerKey"), "customerKey", problems),
-        category_key=parse_str(body.get("categoryKey"), "categoryKey", problems),
-        contract_type=body.get("contractType") or "TIME_AND_MATERIALS",
-        currency=body.get("currency") or "USD",
-        monthly_budget=budget,
+def _account_details(body: dict, problems: Problems) -> AccountDetails:
+    """The body's details; problems go to ``problems`` (raised with the domain's, at once)."""
+    def text(name: str, max_length: int) -> str | None:
+        return parse_str(body.get(name), name, problems, max_length=max_length)
+
+    return AccountDetails(
+        status=text("status", 16) or "OPEN",
+        lead_account_id=text("leadAccountId", 128),
+        contact_account_id=text("contactAccountId", 128),
+        external_contact_name=text("externalContactName", 255),
+        customer_key=text("customerKey", 255),
+        category_key=text("categoryKey", 255),
+        contract_type=text("contractType", 32) or "TIME_AND_MATERIALS",
+        currency=text("currency", 3) or "USD",
+        monthly_budget=parse_int(body.get("monthlyBudget"), "monthlyBudget", problems,
+                                 minimum=0, maximum=BUDGET_MAX),
         is_global=parse_bool(body.get("global"), "global", problems))
-    problems.raise_if_any()
-    return details
+
+
+def _checked_account(session, body: dict, *, key=None) -> tuple[str, str, AccountDetails]:
+    """Key, name and details of an account body; a 400 names every bad field at once."""
+    problems = Problems()
+    details = _account_details(body, problems)
+    new_key = key if key is not None else body.get("key")
+    if problems.items:
+        problems.items += account_input_problems(session, key=new_key, name=body.get("name"),
+                                                 details=details, check_key=key is None)
+    problems.raise_if_any("invalid account")
+    return new_key, body.get("name"), details
+
+
+def _numeric_id(id_or_key: str) -> int | None:
+    return int(id_or_key) if is_id(id_or_key) else None
 
 
 @bp.get("/accounts")
@@ -80,8 +101,16 @@ def accounts():
 @allow_context_qsh
 def search_accounts():
     body = json_body()
-    rows = list_accounts(tenant_session(), keys=body.get("keys"), ids=body.get("ids"),
-                         statuses=body.get("statuses"), is_global=body.get("global"))
+    problems = Problems()
+    keys = parse_str_list(body.get("keys"), "keys", problems)
+    ids = parse_int_list(body.get("ids"), "ids", problems)
+    statuses = parse_str_list(body.get("statuses"), "statuses", problems, max_length=16)
+    is_global = body.get("global")
+    if is_global is not None and not isinstance(is_global, bool):
+        problems.add("global", "'global' must be true or false")
+    problems.raise_if_any()
+    rows = list_accounts(tenant_session(), keys=keys, ids=ids, statuses=statuses,
+                         is_global=is_global)
     return _paged(rows, serialize.account)
 
 
@@ -92,8 +121,8 @@ def create_account_view():
     body = json_body()
     session = tenant_session()
     with session.begin():
-        account = create_account(session, key=body.get("key"), name=body.get("name"),
-                                 details=_account_details(body))
+        key, name, details = _checked_account(session, body)
+        account = create_account(session, key=key, name=name, details=details)
         _sync_options_after_commit(session)
         result = serialize.account(account)
     return jsonify(result)
@@ -103,8 +132,9 @@ def create_account_view():
 @allow_context_qsh
 def account(id_or_key):
     session = tenant_session()
-    if id_or_key.isdigit():
-        return jsonify(serialize.account(setup.get_by_id(session, Account, int(id_or_key))))
+    if _numeric_id(id_or_key) is not None:
+        return jsonify(serialize.account(setup.get_by_id(session, Account,
+                                                         _numeric_id(id_or_key))))
     return jsonify(serialize.account(get_account(session, id_or_key)))
 
 
@@ -115,8 +145,8 @@ def replace_account_view(key):
     body = json_body()
     session = tenant_session()
     with session.begin():
-        account = replace_account(session, key, name=body.get("name"),
-                                  details=_account_details(body))
+        _, name, details = _checked_account(session, body, key=key)
+        account = replace_account(session, key, name=name, details=details)
         _sync_options_after_commit(session)
         result = serialize.account(account)
     return jsonify(result)
@@ -180,7 +210,9 @@ def create_customer():
 @bp.post("/customers/search")
 @allow_context_qsh
 def search_customers():
-    keys = json_body().get("keys")
+    problems = Problems()
+    keys = parse_str_list(json_body().get("keys"), "keys", problems)
+    problems.raise_if_any()
     return _paged(setup.list_rows(tenant_session(), Customer, keys), serialize.customer)
 
 
@@ -188,12 +220,13 @@ def search_customers():
 @allow_context_qsh
 def customer(id_or_key):
     session = tenant_session()
-    if id_or_key.isdigit():
-        return jsonify(serialize.customer(setup.get_by_id(session, Customer, int(id_or_key))))
+    if _numeric_id(id_or_key) is not None:
+        return jsonify(serialize.customer(setup.get_by_id(session, Customer,
+                                                          _numeric_id(id_or_key))))
     return jsonify(serialize.customer(setup.get_by_key(session, Customer, id_or_key)))
 
 
-@bp.get("/customers/<int:customer_id>/accounts")
+@bp.get("/customers/<id:customer_id>/accounts")
 @allow_context_qsh
 def customer_accounts(customer_id):
     session = tenant_session()
@@ -257,27 +290,27 @@ def create_link():
     require_site_admin()
     body = json_body()
     problems = Problems()
-    account_key = parse_str(body.get("accountKey"), "accountKey", problems, required=True)
-    scope_id = body.get("scopeId")
-    if scope_id is None:
-        problems.add("scopeId", "'scopeId' is required", "required")
+    account_key = parse_str(body.get("accountKey"), "accountKey", problems, required=True,
+                            max_length=255)
+    scope_id = parse_int(body.get("scopeId"), "scopeId", problems, required=True, minimum=0)
     default = parse_bool(body.get("default"), "default", problems)
+    scope_type = parse_str(body.get("scopeType"), "scopeType", problems, max_length=16)
     problems.raise_if_any()
     session = tenant_session()
     with session.begin():
         link = setup.link_account(session, account_key=account_key, project_id=str(scope_id),
-                                  default=default, scope_type=body.get("scopeType") or "PROJECT")
+                                  default=default, scope_type=scope_type or "PROJECT")
         result = serialize.account_link(link)
     return jsonify(result)
 
 
-@bp.get("/account-links/<int:link_id>")
+@bp.get("/account-links/<id:link_id>")
 @allow_context_qsh
 def link(link_id):
     return jsonify(serialize.account_link(setup.get_by_id(tenant_session(), AccountLink, link_id)))
 
 
-@bp.delete("/account-links/<int:link_id>")
+@bp.delete("/account-links/<id:link_id>")
 @allow_context_qsh
 def delete_link(link_id):
     require_site_admin()
@@ -287,7 +320,7 @@ def delete_link(link_id):
     return "", 204
 
 
-@bp.route("/account-links/<int:link_id>/make-default", methods=["PATCH", "PUT", "POST"])
+@bp.route("/account-links/<id:link_id>/make-default", methods=["PATCH", "PUT", "POST"])
 @allow_context_qsh
 def make_default(link_id):
     require_site_admin()
@@ -322,11 +355,19 @@ def map_projects():
     body = json_body()
     problems = Problems()
     pairs = body.get("mappings")
-    if not isinstance(pairs, list) or not all(isinstance(p, dict) for p in pairs):
+    if not isinstance(pairs, list) or len(pairs) > MAX_LIST_ITEMS or \
+            not all(isinstance(p, dict) for p in pairs):
         problems.add("mappings", "'mappings' must be a list of {projectId, accountKey}")
+        pairs = []
+    mapping = {}
+    for index, pair in enumerate(pairs):
+        project_id = parse_int(pair.get("projectId"), f"mappings[{index}].projectId", problems,
+                               required=True, minimum=0)
+        mapping[str(project_id)] = parse_str(pair.get("accountKey"),
+                                             f"mappings[{index}].accountKey", problems,
+                                             max_length=255)
     problems.raise_if_any()
     session = tenant_session()
     with session.begin():
-        changed = setup.map_projects(session, {str(p.get("projectId")): p.get("accountKey")
-                                               for p in pairs})
+        changed = setup.map_projects(session, mapping)
     return jsonify({"changed": changed})

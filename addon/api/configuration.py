@@ -9,6 +9,7 @@ from connect.context import allow_context_qsh
 from ..caller import require_site_admin
 from ..domain.errors import FieldProblem
 from ..domain.errors import InvalidInput
+from ..domain.errors import invalid
 from ..domain.policy import load_policy
 from ..domain.policy import save_policy
 from . import bp
@@ -59,9 +60,9 @@ def update_global_configuration():
     """Ours: change the worklog policy (``{"policy": {...}}`` with the names GET shows)."""
     require_site_admin()
     body = json_body().get("policy", {})
-    changes = {}
-    for name, value in (body.items() if isinstance(body, dict) else []):
-        changes[_POLICY_FIELDS.get(name, name)] = value
+    if not isinstance(body, dict):
+        raise invalid("policy", "'policy' must be an object of settings")
+    changes = {_POLICY_FIELDS.get(name, name): value for name, value in body.items()}
     session = tenant_session()
     try:
         with session.begin():

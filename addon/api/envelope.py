@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from flask import current_app
 from flask import request
 
-from ..errors import ApiError
+from .inputs import to_int
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 5000
@@ -24,23 +24,11 @@ class Page:
     limit: int
 
 
-def _non_negative_int(name: str, raw: str | None, default: int) -> int:
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"'{name}' must be an integer", field=name) from None
-    if value < 0:
-        raise ApiError(400, f"'{name}' must not be negative", field=name)
-    return value
-
-
 def page_from_request() -> Page:
-    offset = _non_negative_int("offset", request.args.get("offset"), 0)
-    limit = _non_negative_int("limit", request.args.get("limit"), DEFAULT_LIMIT)
-    if limit == 0 or limit > MAX_LIMIT:
-        raise ApiError(400, f"'limit' must be between 1 and {MAX_LIMIT}", field="limit")
+    """``offset`` (0 … 2^63-1, a 64-bit SQL OFFSET) and ``limit`` (1 … 5000), or a 400."""
+    offset = to_int(request.args.get("offset"), "offset", default=0)
+    limit = to_int(request.args.get("limit"), "limit", default=DEFAULT_LIMIT, minimum=1,
+                   maximum=MAX_LIMIT)
     return Page(offset, limit)
 
 

@@ -19,6 +19,10 @@ _DATE = {"type": "string", "format": "date"}
 _INSTANT = {"type": ["string", "null"], "format": "date-time"}
 
 
+def _str(max_length: int) -> dict:
+    return {"type": "string", "maxLength": max_length}
+
+
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
@@ -56,11 +60,19 @@ SCHEMAS = {
         account=_obj(["key", "rule"], key=_STR_OR_NULL, rule={"enum": [
             "WORKLOG", "ISSUE", "PARENT", "EPIC", "PROJECT_DEFAULT", "NONE"]}),
         pushState={"enum": ["SYNCED", "PENDING", "DELETING"]}),
-    "WorklogInput": _obj(
-        ["issueId", "startDate"], issueId=_INT, authorAccountId=_STR, startDate=_DATE,
-        startTime=_STR, timeSpentSeconds=_INT, timeSpent=_STR, billableSeconds=_INT,
-        billableTime=_STR, description=_STR, timeZone=_STR,
-        attributes={"type": "array", "items": _ref("AttributeValue")}),
+    "WorklogInput": {**_obj(
+        ["issueId", "startDate"], issueId=_INT, authorAccountId=_str(128),
+        startDate=_DATE | {"description": "From 1970-01-01 to 2100-12-31: dates Jira can hold."},
+        startTime=_STR, timeSpentSeconds=_INT, timeSpent=_str(64) | {
+            "description": "Jira notation (1h 30m, 1.5h, 1d); used when timeSpentSeconds is "
+                           "absent."},
+        billableSeconds=_INT, billableTime=_str(64), description=_str(32000),
+        timeZone=_str(64), attributes={
+            "type": "array", "items": _ref("AttributeValue"), "maxItems": 1000,
+            "description": "At most 32,000 bytes together (Jira's limit for the worklog "
+                           "property that carries them)."}),
+        "description": "Every malformed field is named in one 400; only a well-formed body "
+                       "meets the site's policy, whose refusals are one 422."},
     "Category": _obj(["self", "id", "key", "name", "type"], self=_STR, id=_INT, key=_STR,
                      name=_STR, type=_obj(["name"], name={"enum": [
                          "BILLABLE", "CAPITALIZED", "INTERNAL", "OPERATIONAL"]})),
@@ -133,8 +145,11 @@ def _op(summary: str, response: dict | None, *, status: str = "200", body: str |
             "schema": response}}} if response else {}),
         "400": {"description": "Bad input", "content": {"application/json": {
             "schema": _ref("Errors")}}},
-        "401": {"description": "Not authenticated"}, "403": {"description": "Forbidden"},
-        "404": {"description": "Not found"},
+        "401": {"description": "Not authenticated, or no user: every route but this "
+                              "document needs a context token with a user or an API token"},
+        "403": {"description": "Forbidden"}, "404": {"description": "Not found"},
+        "413": {"description": "Request body larger than MAX_BODY_BYTES (1 MiB by default)",
+                "content": {"application/json": {"schema": _ref("Errors")}}},
         "503": {"description": "Jira did not answer a permission check", "content": {
             "application/json": {"schema": _ref("Errors")}}}}}
     if body:

@@ -42,7 +42,7 @@ def default_role():
     return jsonify(result)
 
 
-@bp.get("/roles/<int:role_id>")
+@bp.get("/roles/<id:role_id>")
 @allow_context_qsh
 def get_role(role_id):
     session = tenant_session()
@@ -65,7 +65,7 @@ def create_role():
     return jsonify(result)
 
 
-@bp.put("/roles/<int:role_id>")
+@bp.put("/roles/<id:role_id>")
 @allow_context_qsh
 def replace_role(role_id):
     """Tempo fields replace; ``targetUtilizationPercent`` (ours) is kept when absent."""
@@ -80,7 +80,7 @@ def replace_role(role_id):
     return jsonify(result)
 
 
-@bp.delete("/roles/<int:role_id>")
+@bp.delete("/roles/<id:role_id>")
 @allow_context_qsh
 def delete_role(role_id):
     require_site_admin()
@@ -90,7 +90,7 @@ def delete_role(role_id):
     return "", 204
 
 
-@bp.put("/roles/<int:role_id>/members")
+@bp.put("/roles/<id:role_id>/members")
 @allow_context_qsh
 def set_members(role_id):
     """From ``effectiveFrom`` (default: today, UTC) exactly ``accountIds`` hold this role."""
@@ -106,7 +106,7 @@ def set_members(role_id):
     return jsonify(result)
 
 
-@bp.get("/roles/<int:role_id>/members")
+@bp.get("/roles/<id:role_id>/members")
 @allow_context_qsh
 def members(role_id):
     problems = Problems()

@@ -34,6 +34,8 @@ def _progress(progress) -> dict:
 @bp.get("/sync/status")
 @allow_context_qsh
 def status():
+    """Admins only: parked events carry Jira's error texts and payload details."""
+    require_site_admin()
     overview = sync_overview(request_session(current_context().tenant_id), now=utcnow())
     return jsonify({
         "backfill": _progress(overview.backfill),

@@ -51,7 +51,7 @@ def list_tokens():
         tenant_session(), owner=owner)]))
 
 
-@bp.delete("/tokens/<int:token_id>")
+@bp.delete("/tokens/<id:token_id>")
 @allow_context_qsh
 def revoke_token(token_id):
     caller = require_user()

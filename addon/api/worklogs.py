@@ -32,6 +32,7 @@ from ..domain.worklogs import author_zone
 from ..domain.worklogs import create_worklog
 from ..domain.worklogs import delete_worklog
 from ..domain.worklogs import get_worklog
+from ..domain.worklogs import input_problems
 from ..domain.worklogs import replace_worklog
 from ..domain.worklogs import zone
 from ..jira import app_source
@@ -43,53 +44,68 @@ from . import bp
 from . import serialize
 from .envelope import envelope
 from .envelope import page_from_request
+from .inputs import CAPTURE_YEARS
 from .inputs import Problems
 from .inputs import json_body
 from .inputs import parse_attribute_values
 from .inputs import parse_date
 from .inputs import parse_duration_field
 from .inputs import parse_int
+from .inputs import parse_int_list
+from .inputs import parse_query_ids
 from .inputs import parse_str
+from .inputs import parse_str_list
 from .inputs import parse_time
 from .inputs import parse_updated_from
 from .inputs import query_list
 from .inputs import tenant_session
+from .inputs import to_int
+
+DESCRIPTION_MAX = 32_000  # Jira keeps at most 32,767 characters in a worklog comment
+
+
+def _seconds(body: dict, problems: Problems, policy, *, text: str, seconds: str,
+             required: bool) -> int | None:
+    """``xxxSeconds``, or our Jira-notation ``text`` field when the seconds are absent."""
+    if body.get(seconds) is None and body.get(text) not in (None, ""):
+        return parse_duration_field(body[text], text, problems, hours_per_day=policy.hours_per_day,
+                                    days_per_week=policy.days_per_week)
+    return parse_int(body.get(seconds), seconds, problems, required=required,
+                     minimum=1 if required else 0)
 
 
 def _input(body: dict, *, caller: str, session, existing=None) -> WorklogInput:
+    """The whole body checked at once: every malformed field in one 400 (issue 12)."""
     problems = Problems()
     policy = load_policy(session)
     issue_id = body.get("issueId", existing.issue_jira_id if existing else None)
-    if issue_id is None:
-        problems.add("issueId", "'issueId' is required", "required")
-    elif not str(issue_id).isdigit():
+    if isinstance(issue_id, int) and not isinstance(issue_id, bool):
+        issue_id = str(issue_id)
+    issue_id = parse_str(issue_id, "issueId", problems, required=True, max_length=32)
+    if issue_id is not None and not (issue_id.isascii() and issue_id.isdigit()):
         problems.add("issueId", "'issueId' must be a Jira issue id (a number)")
-    author = parse_str(body.get("authorAccountId"), "authorAccountId", problems) or caller
-    start_date = parse_date(body.get("startDate"), "startDate", problems, required=True)
-    start_time = parse_time(body.get("startTime"), "startTime", problems)
-    if body.get("timeSpentSeconds") is None and body.get("timeSpent") is not None:
-        seconds = parse_duration_field(body["timeSpent"], "timeSpent", problems,
-                                       hours_per_day=policy.hours_per_day,
-                                       days_per_week=policy.days_per_week)
-    else:
-        seconds = parse_int(body.get("timeSpentSeconds"), "timeSpentSeconds", problems,
-                            required=True, minimum=1)
-    if body.get("billableSeconds") is None and body.get("billableTime"):
-        billable = parse_duration_field(body["billableTime"], "billableTime", problems,
-                                        hours_per_day=policy.hours_per_day,
-                                        days_per_week=policy.days_per_week)
-    else:
-        billable = parse_int(body.get("billableSeconds"), "billableSeconds", problems,
-                             minimum=0)
-    description = parse_str(body.get("description"), "description", problems) or ""
-    attributes = parse_attribute_values(body.get("attributes"), problems)
-    time_zone = parse_str(body.get("timeZone"), "timeZone", problems)
-    problems.raise_if_any()
-    return WorklogInput(
-        issue_id=str(issue_id), author_account_id=author, start_date=start_date,
-        start_time=start_time or datetime.min.time(), time_spent_seconds=seconds,
+        issue_id = None
+    author = parse_str(body.get("authorAccountId"), "authorAccountId", problems,
+                       max_length=128) or caller
+    time_zone = parse_str(body.get("timeZone"), "timeZone", problems, max_length=64)
+    data = WorklogInput(
+        issue_id=issue_id, author_account_id=author,
+        start_date=parse_date(body.get("startDate"), "startDate", problems, required=True,
+                              years=CAPTURE_YEARS),
+        start_time=parse_time(body.get("startTime"), "startTime", problems)
+        or datetime.min.time(),
+        time_spent_seconds=_seconds(body, problems, policy, text="timeSpent",
+                                    seconds="timeSpentSeconds", required=True),
         time_zone=time_zone or (existing.time_zone if existing else author_zone(session, author)),
-        billable_seconds=billable, description=description, attributes=attributes)
+        billable_seconds=_seconds(body, problems, policy, text="billableTime",
+                                  seconds="billableSeconds", required=False),
+        description=parse_str(body.get("description"), "description", problems,
+                              max_length=DESCRIPTION_MAX) or "",
+        attributes=parse_attribute_values(body.get("attributes"), problems))
+    if problems.items:
+        problems.items += input_problems(session, data)
+    problems.raise_if_any()
+    return data
 
 
 def _require_can_write(session, caller: str, author: str, account_key: str | None) -> None:
@@ -137,13 +153,19 @@ def _filter_from_query(**fixed) -> WorklogFilter:
     if order is not None and order not in ORDERS:
         problems.add("orderBy", f"'orderBy' must be one of {', '.join(ORDERS)}")
     values = dict(
-        project_ids=query_list("projectId"), issue_ids=query_list("issueId"),
+        project_ids=parse_query_ids("projectId", problems),
+        issue_ids=parse_query_ids("issueId", problems),
         date_from=parse_date(_arg("from"), "from", problems),
         date_to=parse_date(_arg("to"), "to", problems),
         updated_from=parse_updated_from(_arg("updatedFrom"), problems), order_by=order)
     values.update(fixed)
     problems.raise_if_any()
     return WorklogFilter(**values)
+
+
+def _path_id(value: str, field: str) -> str:
+    """A numeric Jira id from the path, or a 400 naming it."""
+    return str(to_int(value, field, default=0))
 
 
 def _arg(name: str) -> str | None:
@@ -161,15 +183,16 @@ def list_worklogs():
 def search():
     body = json_body()
     problems = Problems()
-    order = (body.get("orderBy") or [None])[0] if isinstance(body.get("orderBy"), list) else None
+    orders = parse_str_list(body.get("orderBy"), "orderBy", problems)
     flt = WorklogFilter(
-        project_ids=[str(v) for v in body.get("projectIds") or []],
-        issue_ids=[str(v) for v in body.get("issueIds") or []],
-        author_ids=[str(v) for v in body.get("authorIds") or []],
+        project_ids=parse_str_list(body.get("projectIds"), "projectIds", problems, digits=True),
+        issue_ids=parse_str_list(body.get("issueIds"), "issueIds", problems, digits=True),
+        author_ids=parse_str_list(body.get("authorIds"), "authorIds", problems,
+                                  max_length=128),
         date_from=parse_date(body.get("from"), "from", problems),
         date_to=parse_date(body.get("to"), "to", problems),
         updated_from=parse_updated_from(body.get("updatedFrom"), problems),
-        order_by=order if order in ORDERS else None)
+        order_by=orders[0] if orders and orders[0] in ORDERS else None)
     problems.raise_if_any()
     return _page(tenant_session(), flt)
 
@@ -177,7 +200,7 @@ def search():
 @bp.get("/worklogs/issue/<issue_id>")
 @allow_context_qsh
 def by_issue(issue_id):
-    return _page(tenant_session(), _filter_from_query(issue_ids=[issue_id]))
+    return _page(tenant_session(), _filter_from_query(issue_ids=[_path_id(issue_id, "issueId")]))
 
 
 @bp.get("/worklogs/user/<account_id>")
@@ -195,7 +218,8 @@ def by_account(account_key):
 @bp.get("/worklogs/project/<project_id>")
 @allow_context_qsh
 def by_project(project_id):
-    return _page(tenant_session(), _filter_from_query(project_ids=[project_id]))
+    return _page(tenant_session(), _filter_from_query(project_ids=[_path_id(project_id,
+                                                                       "projectId")]))
 
 
 @bp.post("/worklogs")
@@ -214,14 +238,14 @@ def create():
     return jsonify(_one(session, get_worklog(session, worklog_id)))
 
 
-@bp.get("/worklogs/<int:worklog_id>")
+@bp.get("/worklogs/<id:worklog_id>")
 @allow_context_qsh
 def read(worklog_id):
     session = tenant_session()
     return jsonify(_one(session, visible_worklog(session, worklog_id, visibility())))
 
 
-@bp.put("/worklogs/<int:worklog_id>")
+@bp.put("/worklogs/<id:worklog_id>")
 @allow_context_qsh
 def update(worklog_id):
     caller = require_user()
@@ -239,7 +263,7 @@ def update(worklog_id):
     return jsonify(_one(session, get_worklog(session, worklog_id)))
 
 
-@bp.delete("/worklogs/<int:worklog_id>")
+@bp.delete("/worklogs/<id:worklog_id>")
 @allow_context_qsh
 def remove(worklog_id):
     caller = require_user()
@@ -257,11 +281,11 @@ def remove(worklog_id):
 def jira_to_tempo():
     problems = Problems()
     ids = json_body().get("jiraWorklogIds")
-    if not isinstance(ids, list):
-        problems.add("jiraWorklogIds", "'jiraWorklogIds' must be a list")
+    if ids is None:
+        problems.add("jiraWorklogIds", "'jiraWorklogIds' must be a list", "required")
+    ids = parse_str_list(ids, "jiraWorklogIds", problems, digits=True)
     problems.raise_if_any()
-    pairs = worklog_id_map(tenant_session(), visibility(), jira_ids=[str(i) for i in ids or []])
-    return jsonify(_id_pairs(pairs))
+    return jsonify(_id_pairs(worklog_id_map(tenant_session(), visibility(), jira_ids=ids)))
 
 
 @bp.post("/worklogs/tempo-to-jira")
@@ -269,8 +293,9 @@ def jira_to_tempo():
 def tempo_to_jira():
     problems = Problems()
     ids = json_body().get("tempoWorklogIds")
-    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
-        problems.add("tempoWorklogIds", "'tempoWorklogIds' must be a list of numbers")
+    if ids is None:
+        problems.add("tempoWorklogIds", "'tempoWorklogIds' must be a list", "required")
+    ids = parse_int_list(ids, "tempoWorklogIds", problems)
     problems.raise_if_any()
     return jsonify(_id_pairs(worklog_id_map(tenant_session(), visibility(), tempo_ids=ids)))
 

@@ -18,10 +18,11 @@ from ..models import AccountLink
 from ..models import Customer
 from ..models import JiraProject
 from ..models.account import CATEGORY_TYPES
-from .accounts import check_key_and_name
 from .accounts import get_account
+from .accounts import key_and_name_problems
 from .errors import Conflict
 from .errors import FieldProblem
+from .errors import InvalidInput
 from .errors import NotFound
 from .errors import invalid
 
@@ -52,9 +53,13 @@ def list_rows(session: Session, model, keys: list[str] | None = None) -> list:
     return list(session.scalars(query))
 
 
-def _keyed_row(session: Session, model, key: str, name: str, existing_key: str | None):
+def _keyed_row(session: Session, model, key: str, name: str, existing_key: str | None,
+               problems: list[FieldProblem] = ()):
     """A new row (``existing_key`` None) or the existing one re-keyed, with its name set."""
-    key, name = check_key_and_name(key, name)
+    problems = key_and_name_problems(key, name) + list(problems)
+    if problems:
+        raise InvalidInput(problems[0].message, problems)
+    key, name = key.strip(), name.strip()
     if existing_key is None:
         _unique(session, model, key)
         row = model(key=key)
@@ -78,9 +83,9 @@ def save_customer(session: Session, *, key, name, existing_key: str | None = Non
 def save_category(session: Session, *, key, name, type_name,
                   existing_key: str | None = None) -> AccountCategory:
     """Create or replace a category; its type (BILLABLE, ...) sets accounts' billable default."""
-    if type_name not in CATEGORY_TYPES:
-        raise invalid("typeName", f"typeName must be one of {', '.join(CATEGORY_TYPES)}")
-    category = _keyed_row(session, AccountCategory, key, name, existing_key)
+    problems = [] if isinstance(type_name, str) and type_name in CATEGORY_TYPES else [
+        FieldProblem("typeName", f"typeName must be one of {', '.join(CATEGORY_TYPES)}")]
+    category = _keyed_row(session, AccountCategory, key, name, existing_key, problems)
     category.type_name = type_name
     session.flush()
     return category

@@ -35,6 +35,7 @@ NAME_MAX = 255
 # never mistaken for a numeric Jira option id when an issue's Account field value is read.
 KEY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
 _CURRENCY = re.compile(r"[A-Z]{3}")
+BUDGET_MAX = 2**31 - 1  # the monthly_budget column is a 32-bit integer
 
 
 def get_account(session: Session, key: str) -> Account:
@@ -64,14 +65,16 @@ class AccountDetails:
 
 def create_account(session: Session, *, key: str, name: str,
                    details: AccountDetails | None = None) -> Account:
-    """Add an account (OPEN unless ``details`` say otherwise). Raises InvalidInput (the field)
-    or Conflict (key: duplicate) before anything is written.
+    """Add an account (OPEN unless ``details`` say otherwise). Raises InvalidInput (naming
+    every bad field) or Conflict (key: duplicate) before anything is written.
     """
-    key, name = check_key_and_name(key, name)
+    details = details or AccountDetails()
+    _raise_if_any(account_input_problems(session, key=key, name=name, details=details))
+    key, name = key.strip(), name.strip()
     if session.scalar(select(Account.id).where(Account.key == key)) is not None:
         raise _duplicate(key)
     account = Account(key=key, name=name, status=ACCOUNT_OPEN)
-    _apply_details(session, account, details or AccountDetails())
+    _apply_details(session, account, details)
     session.add(account)
     try:
         session.flush()
@@ -85,15 +88,19 @@ def create_account(session: Session, *, key: str, name: str,
 def replace_account(session: Session, key: str, *, name: str,
                     details: AccountDetails) -> Account:
     """PUT: every field replaced (the key stays). Raises NotFound or InvalidInput."""
-    name = check_name(name)
     account = get_account(session, key)
+    _raise_if_any(account_input_problems(session, key=key, name=name, details=details,
+                                         check_key=False))
     _apply_details(session, account, details)
-    account.name = name
+    account.name = name.strip()
     return account
 
 
-def _apply_details(session: Session, account: Account, details: AccountDetails) -> None:
-    problems = []
+def account_input_problems(session: Session, *, key, name, details: AccountDetails,
+                           check_key: bool = True) -> list[FieldProblem]:
+    """Every malformed field of an account body at once (issue 12); a PUT keeps its key."""
+    problems = _key_problems(key) if check_key else []
+    problems += _name_problems(name)
     if details.status not in ACCOUNT_STATUSES:
         problems.append(FieldProblem("status", f"status must be one of "
                                      f"{', '.join(ACCOUNT_STATUSES)}"))
@@ -103,21 +110,33 @@ def _apply_details(session: Session, account: Account, details: AccountDetails) 
     if not isinstance(details.currency, str) or not _CURRENCY.fullmatch(details.currency):
         problems.append(FieldProblem("currency", "currency must be an ISO 4217 code (EUR)"))
     if details.monthly_budget is not None and (
-            not isinstance(details.monthly_budget, int) or details.monthly_budget < 0):
-        problems.append(FieldProblem("monthlyBudget", "monthlyBudget must be a whole number ≥ 0"))
+            not isinstance(details.monthly_budget, int)
+            or not 0 <= details.monthly_budget <= BUDGET_MAX):
+        problems.append(FieldProblem("monthlyBudget",
+                                     f"monthlyBudget must be a whole number 0 … {BUDGET_MAX}"))
     if details.contact_account_id and details.external_contact_name:
         problems.append(FieldProblem("externalContactName",
                                      "give contactAccountId or externalContactName, not both"))
-    customer = _by_key(session, Customer, details.customer_key, "customerKey", problems)
-    category = _by_key(session, AccountCategory, details.category_key, "categoryKey", problems)
+    _by_key(session, Customer, details.customer_key, "customerKey", problems)
+    _by_key(session, AccountCategory, details.category_key, "categoryKey", problems)
+    return problems
+
+
+def _raise_if_any(problems: list[FieldProblem]) -> None:
     if problems:
-        raise InvalidInput(problems[0].message, problems)
+        raise InvalidInput(problems[0].message if len(problems) == 1 else "invalid account",
+                           problems)
+
+
+def _apply_details(session: Session, account: Account, details: AccountDetails) -> None:
+    """Copy checked ``details`` (see ``account_input_problems``) onto the account."""
     account.status = details.status
     account.lead_account_id = details.lead_account_id
     account.contact_account_id = details.contact_account_id
     account.external_contact_name = details.external_contact_name
-    account.customer = customer
-    account.category = category
+    account.customer = _by_key(session, Customer, details.customer_key, "customerKey", [])
+    account.category = _by_key(session, AccountCategory, details.category_key, "categoryKey",
+                               [])
     account.contract_type = details.contract_type
     account.currency = details.currency
     account.monthly_budget = details.monthly_budget
@@ -163,44 +182,34 @@ def _duplicate(key: str) -> Conflict:
     return Conflict(message, [FieldProblem("key", message, "duplicate")])
 
 
-def _key_problem(key: str) -> FieldProblem | None:
+def _key_problems(value) -> list[FieldProblem]:
+    key = value.strip() if isinstance(value, str) else ""
     if not key:
-        return FieldProblem("key", "key is required", "required")
+        return [FieldProblem("key", "key is required", "required")]
     if len(key) > KEY_MAX:
-        return FieldProblem("key", f"key must be at most {KEY_MAX} characters", "too_long")
+        return [FieldProblem("key", f"key must be at most {KEY_MAX} characters", "too_long")]
     if not KEY_PATTERN.fullmatch(key):
-        return FieldProblem("key", "key must start with a letter and use only letters, digits, "
-                            "'.', '_' and '-'")
-    return None
+        return [FieldProblem("key", "key must start with a letter and use only letters, "
+                             "digits, '.', '_' and '-'")]
+    return []
 
 
-def _name_problem(name: str) -> FieldProblem | None:
+def _name_problems(value) -> list[FieldProblem]:
+    name = value.strip() if isinstance(value, str) else ""
     if not name:
-        return FieldProblem("name", "name is required", "required")
+        return [FieldProblem("name", "name is required", "required")]
     if len(name) > NAME_MAX:
-        return FieldProblem("name", f"name must be at most {NAME_MAX} characters", "too_long")
-    return None
+        return [FieldProblem("name", f"name must be at most {NAME_MAX} characters", "too_long")]
+    if "\x00" in name:
+        return [FieldProblem("name", "name contains a NUL character")]
+    return []
 
 
-def _stripped(value) -> str:
-    return value.strip() if isinstance(value, str) else ""
+def key_and_name_problems(key, name) -> list[FieldProblem]:
+    """The one rule for keyed things (accounts, customers, categories): every problem of both."""
+    return _key_problems(key) + _name_problems(name)
 
 
-def check_key_and_name(key, name) -> tuple[str, str]:
-    """The one rule for keyed things (accounts, customers, categories): both checked, both
-    reported, surrounding blanks dropped."""
-    key, name = _stripped(key), _stripped(name)
-    problems = [p for p in (_key_problem(key), _name_problem(name)) if p]
-    if problems:
-        raise InvalidInput(problems[0].message if len(problems) == 1 else "invalid request",
-                           problems)
-    return key, name
-
-
-def check_name(name) -> str:
-    """The name rule alone, for a PUT that keeps the key."""
-    name = _stripped(name)
-    problem = _name_problem(name)
-    if problem:
-        raise InvalidInput(problem.message, [problem])
-    return name
+def _clean_name(value) -> str:
+    _raise_if_any(_name_problems(value))
+    return value.strip()

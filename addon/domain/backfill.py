@@ -42,6 +42,9 @@ from .account_field import account_field_id
 from .account_field import find_account_field_id
 from .account_field import remember_account_field_id
 from .errors import error_text
+from .jql import is_jql_id
+from .jql import project_jql
+from .jql import projects_in
 from .progress import BACKFILL
 from .progress import DONE
 from .progress import FAILED
@@ -271,10 +274,17 @@ def _search(run: _Run, project: str) -> dict | None:
     the project over (re-applying is harmless). A 400 for a fresh search means the project is
     gone: None, and reconciliation tombstones it.
     """
+    if not is_jql_id(project):
+        log.warning("backfill skipped a project whose id is not numeric",
+                    extra={"project": str(project)[:64]})
+        return None
     while True:
         token, after = run.cursor.token, run.cursor.after
+        if after is not None and not is_jql_id(after):
+            run.move(after=None, last=None)
+            continue
         try:
-            return run.source.search_page(_project_jql(project, after), run.issue_fields(), token)
+            return run.source.search_page(project_jql(project, after), run.issue_fields(), token)
         except JiraUnavailable as exc:
             if exc.status != 400:
                 raise
@@ -286,12 +296,6 @@ def _search(run: _Run, project: str) -> dict | None:
                 log.warning("backfill skipped a project Jira refuses to search",
                             extra={"project": project, "error": str(exc)})
                 return None
-
-
-def _project_jql(project: str, after: str | None) -> str:
-    if after is None:
-        return f"project = {project} ORDER BY id ASC"
-    return f"project = {project} AND id > {after} ORDER BY id ASC"
 
 
 def _live_projects(run: _Run) -> list[str]:
@@ -311,8 +315,7 @@ def _approximate_total(source: JiraSource, projects: list[str]) -> int | None:
     """Jira's approximate issue count over all projects; None when Jira cannot count."""
     total = 0
     for start in range(0, len(projects), COUNT_CHUNK):
-        chunk = ", ".join(projects[start:start + COUNT_CHUNK])
-        count = source.approximate_count(f"project in ({chunk})")
+        count = source.approximate_count(projects_in(projects[start:start + COUNT_CHUNK]))
         if count is None:
             return None
         total += count

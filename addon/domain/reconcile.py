@@ -33,6 +33,8 @@ from ..models import SyncState
 from ..models.base import utcnow
 from .account_field import account_field_id
 from .errors import error_text
+from .jql import is_jql_id
+from .jql import project_jql
 from .progress import BACKFILL
 from .progress import DONE
 from .progress import FAILED
@@ -243,7 +245,8 @@ def _sweep(run: _Pass) -> None:
                                         .where(JiraProject.deleted_at.is_(None))
                                         .order_by(JiraProject.jira_id)))
     for project in projects:
-        _sweep_project(run, project)
+        if is_jql_id(project):  # only validated numeric ids go into JQL
+            _sweep_project(run, project)
 
 
 def _sweep_project(run: _Pass, project: str) -> None:
@@ -259,8 +262,8 @@ def _sweep_project(run: _Pass, project: str) -> None:
     token = None
     while True:
         try:
-            page = run.source.search_page(f"project = {project} ORDER BY id ASC", ("id",),
-                                          token, max_results=ID_PAGE)
+            page = run.source.search_page(project_jql(project), ("id",), token,
+                                          max_results=ID_PAGE)
         except JiraUnavailable as exc:
             if exc.status == 400:  # the project went away mid-pass; the next pass tombstones it
                 return

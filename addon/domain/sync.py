@@ -49,14 +49,20 @@ def parse_jira_time(value: str) -> tuple[datetime, int]:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     offset = parsed.utcoffset() or timedelta(0)
-    return parsed.astimezone(UTC), int(offset.total_seconds() // 60)
+    try:
+        return parsed.astimezone(UTC), int(offset.total_seconds() // 60)
+    except OverflowError as exc:  # year 1 at +14:00, say: no real Jira time
+        raise SyncDataError(f"Jira time {value!r} is out of range") from exc
 
 
 def jira_time_ms(value: str | None) -> int | None:
     if not value:
         return None
     instant, _ = parse_jira_time(value)
-    return int(instant.timestamp() * 1000)
+    try:
+        return int(instant.timestamp() * 1000)
+    except (OverflowError, ValueError) as exc:
+        raise SyncDataError(f"Jira time {value!r} is out of range") from exc
 
 
 def _option_value(raw) -> str | None:

@@ -32,6 +32,7 @@ class IssueTime:
     people: list[PersonTotal]
     entries: list[Worklog]
     entry_count: int
+    offset: int = 0
 
     @property
     def non_billable_seconds(self) -> int:
@@ -47,12 +48,12 @@ def display_names(session: Session, account_ids: set[str]) -> dict[str, str]:
 
 
 def issue_time(session: Session, issue_jira_id: str, visibility: Visibility, *,
-               limit: int | None = 50) -> IssueTime:
-    """Totals by person (one aggregate query) and the newest ``limit`` entries (all if None),
-    of the worklogs ``visibility`` shows.
+               limit: int = 50, offset: int = 0) -> IssueTime:
+    """Totals by person (one aggregate query) and ``limit`` entries from ``offset``, newest
+    first, of the worklogs ``visibility`` shows.
 
-    Totals always cover every visible worklog; the entry list is capped so an issue with
-    hundreds of worklogs still renders fast in Jira's sidebar.
+    Totals always cover every visible worklog; the entry list is a page so an issue with
+    thousands of worklogs still renders fast in Jira's sidebar.
     """
     live = (Worklog.issue_jira_id == issue_jira_id, Worklog.deleted_at.is_(None),
             visible_worklogs(visibility))
@@ -61,14 +62,15 @@ def issue_time(session: Session, issue_jira_id: str, visibility: Visibility, *,
                func.sum(Worklog.billable_seconds), func.count(Worklog.id))
         .where(*live).group_by(Worklog.author_account_id)).all()
     entries = list(session.scalars(select(Worklog).where(*live).order_by(
-        Worklog.start_date.desc(), Worklog.start_time.desc(), Worklog.id.desc()).limit(limit)))
+        Worklog.start_date.desc(), Worklog.start_time.desc(), Worklog.id.desc())
+        .offset(offset).limit(limit)))
     names = display_names(session, {row[0] for row in per_person})
     people = sorted((PersonTotal(a, names.get(a, a), int(s), int(b))
                      for a, s, b, _ in per_person), key=lambda p: (-p.seconds, p.display_name))
     return IssueTime(total_seconds=sum(p.seconds for p in people),
                      billable_seconds=sum(p.billable_seconds for p in people),
                      people=people, entries=entries,
-                     entry_count=sum(int(row[3]) for row in per_person))
+                     entry_count=sum(int(row[3]) for row in per_person), offset=offset)
 
 
 @dataclass(frozen=True)

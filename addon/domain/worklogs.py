@@ -92,31 +92,55 @@ def synced_issue(session: Session, issue_id: str) -> JiraIssue:
 
 
 def _billable(data: WorklogInput, choice: AccountChoice) -> int:
+    """The billable seconds given (already checked), or the account's default."""
     if data.billable_seconds is None:
         bills = choice.account is not None and choice.account.bills_by_default
         return data.time_spent_seconds if bills else 0
-    if not 0 <= data.billable_seconds <= data.time_spent_seconds:
-        raise InvalidInput("billableSeconds out of range", [FieldProblem(
-            "billableSeconds", "billableSeconds must be between 0 and timeSpentSeconds",
-            "out_of_range")])
     return data.billable_seconds
+
+
+def input_problems(session: Session, data: WorklogInput) -> list[FieldProblem]:
+    """Every malformed part of a worklog input (the 400 class), all at once (issue 12).
+
+    Fields left ``None`` failed parsing and were reported by the caller, so they are skipped
+    here; the other fields are still checked, so one answer names every mistake.
+    """
+    problems: list[FieldProblem] = []
+    if data.time_spent_seconds is not None and data.time_spent_seconds <= 0:
+        problems.append(FieldProblem(
+            "timeSpentSeconds", "timeSpentSeconds must be a positive number of seconds"))
+    if data.time_zone is not None:
+        try:
+            zone(data.time_zone)
+        except InvalidInput as exc:
+            problems += exc.problems
+    if data.issue_id is not None:
+        try:
+            synced_issue(session, data.issue_id)
+        except InvalidInput as exc:
+            problems += exc.problems
+    attributes = list_attributes(session)
+    problems += validate_values(attributes, data.attributes)
+    names = {a.key: a.name for a in attributes}
+    problems += [FieldProblem(f"attributes.{key}", f"{names[key]} is required", "required")
+                 for key in missing_required(attributes, data.attributes)]
+    if None not in (data.billable_seconds, data.time_spent_seconds) and not \
+            0 <= data.billable_seconds <= data.time_spent_seconds:
+        problems.append(FieldProblem(
+            "billableSeconds", "billableSeconds must be between 0 and timeSpentSeconds",
+            "out_of_range"))
+    return problems
 
 
 def _validate(session: Session, data: WorklogInput, policy: WorklogPolicy, *, today: date,
               worklog_id: int | None) -> tuple[JiraIssue, AccountChoice, int]:
-    """All capture rules; raises InvalidInput (400) or PolicyViolation (422), naming fields."""
-    if data.time_spent_seconds is None or data.time_spent_seconds <= 0:
-        raise InvalidInput("timeSpentSeconds must be positive", [FieldProblem(
-            "timeSpentSeconds", "timeSpentSeconds must be a positive number of seconds")])
-    zone(data.time_zone)
-    issue = synced_issue(session, data.issue_id)
-    attributes = list_attributes(session)
-    problems = validate_values(attributes, data.attributes)
-    names = {a.key: a.name for a in attributes}
-    problems += [FieldProblem(f"attributes.{key}", f"{names[key]} is required", "required")
-                 for key in missing_required(attributes, data.attributes)]
+    """All capture rules; raises InvalidInput (400) naming every malformed field, else
+    PolicyViolation (422) naming every rule broken."""
+    problems = input_problems(session, data)
     if problems:
-        raise InvalidInput("invalid worklog attributes", problems)
+        raise InvalidInput(problems[0].message if len(problems) == 1 else "invalid worklog",
+                           problems)
+    issue = synced_issue(session, data.issue_id)
     choice = resolve_account(session, issue, data.attributes.get(ACCOUNT_ATTRIBUTE))
     require_open(choice)
     billable = _billable(data, choice)

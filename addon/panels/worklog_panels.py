@@ -50,10 +50,23 @@ def _issue(session, shown: Visibility, issue_id: str | None,
     return visible_issue(session, shown, jira_id=issue_id, key=issue_key)
 
 
+FIRST_ENTRIES = 50
+PAGE_ENTRIES = 200  # "Show all" pages through the entries, never one unbounded list
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else 0
+
+
 def _summary_context(session, shown: Visibility, issue: JiraIssue, *,
                      show_all: bool = False) -> dict:
-    summary = issue_time(session, issue.jira_id, shown, limit=None if show_all else 50)
-    return {"issue": issue, "summary": summary, "me": current_context().account_id,
+    page = _page_number() if show_all else 0
+    summary = issue_time(session, issue.jira_id, shown,
+                         limit=PAGE_ENTRIES if show_all else FIRST_ENTRIES,
+                         offset=page * PAGE_ENTRIES)
+    return {"page": page, "show_all": show_all, "issue": issue, "summary": summary,
+            "me": current_context().account_id,
             "names": display_names(session, {w.author_account_id for w in summary.entries}),
             "choice": resolve_account(session, issue, None), "duration": format_duration}
 

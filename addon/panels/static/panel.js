@@ -53,10 +53,11 @@
     return body;
   }
 
-  function refresh(root, all) {
+  // page: undefined for the first entries, a number for that page of all entries.
+  function refresh(root, page) {
     var slot = root.querySelector("#ll-summary-slot");
     return call(root, "GET", "/panels/issue/summary?issueId=" + encodeURIComponent(root.dataset.issueId) +
-      (all ? "&all=1" : ""))
+      (page === undefined ? "" : "&all=1&page=" + page))
       .then(function (response) { return response.text(); })
       .then(function (html) { slot.innerHTML = html; resize(); });
   }
@@ -112,7 +113,8 @@
     root.querySelector("#ll-cancel-edit").addEventListener("click", function () { resetForm(form); });
     root.addEventListener("click", function (event) {
       var action = event.target.dataset && event.target.dataset.action;
-      if (action === "show-all") { refresh(root, true); return; }
+      if (action === "show-all") { refresh(root, 0); return; }
+      if (action === "page") { refresh(root, Number(event.target.dataset.page)); return; }
       var entry = event.target.closest && event.target.closest(".ll-entry");
       if (!action || !entry) { return; }
       if (action === "edit") { startEdit(form, entry); }
