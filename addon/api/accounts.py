@@ -29,6 +29,7 @@ from . import serialize
 from .envelope import envelope
 from .envelope import page_from_request
 from .envelope import result_list
+from .extensions import extension
 from .inputs import Problems
 from .inputs import json_body
 from .inputs import parse_bool
@@ -50,7 +51,11 @@ def _paged(rows, serializer):
                             has_more=page.offset + page.limit < len(rows)))
 
 
-def _account_details(body: dict) -> AccountDetails:
+# Ours, not Tempo's: a PUT that leaves them out keeps them (``extensions``).
+ACCOUNT_EXTENSIONS = {"contractType": "TIME_AND_MATERIALS", "currency": "USD"}
+
+
+def _account_details(body: dict, *, replacing: bool = False) -> AccountDetails:
     problems = Problems()
     budget = parse_int(body.get("monthlyBudget"), "monthlyBudget", problems, minimum=0)
     details = AccountDetails(
@@ -62,8 +67,10 @@ def _account_details(body: dict) -> AccountDetails:
                                         "externalContactName", problems),
         customer_key=parse_str(body.get("customerKey"), "customerKey", problems),
         category_key=parse_str(body.get("categoryKey"), "categoryKey", problems),
-        contract_type=body.get("contractType") or "TIME_AND_MATERIALS",
-        currency=body.get("currency") or "USD",
+        contract_type=extension(body, "contractType", ACCOUNT_EXTENSIONS["contractType"],
+                                replacing=replacing),
+        currency=extension(body, "currency", ACCOUNT_EXTENSIONS["currency"],
+                           replacing=replacing),
         monthly_budget=budget,
         is_global=parse_bool(body.get("global"), "global", problems))
     problems.raise_if_any()
@@ -116,7 +123,7 @@ def replace_account_view(key):
     session = tenant_session()
     with session.begin():
         account = replace_account(session, key, name=body.get("name"),
-                                  details=_account_details(body))
+                                  details=_account_details(body, replacing=True))
         _sync_options_after_commit(session)
         result = serialize.account(account)
     return jsonify(result)

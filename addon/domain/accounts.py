@@ -29,6 +29,8 @@ from .errors import FieldProblem
 from .errors import InvalidInput
 from .errors import NotFound
 from .errors import invalid
+from .extension_fields import given
+from .extension_fields import kept
 
 KEY_MAX = 255
 NAME_MAX = 255
@@ -49,7 +51,11 @@ def get_account(session: Session, key: str) -> Account:
 
 @dataclass(frozen=True)
 class AccountDetails:
-    """Everything about an account but its key and name (Tempo's AccountInput, plus ours)."""
+    """Everything about an account but its key and name (Tempo's AccountInput, plus ours).
+
+    Our extension fields (``contract_type``, ``currency``) may be ``KEEP``: a PUT left them out,
+    so they keep their stored value (``extension_fields``).
+    """
 
     status: str = ACCOUNT_OPEN
     lead_account_id: str | None = None
@@ -99,10 +105,11 @@ def _apply_details(session: Session, account: Account, details: AccountDetails) 
     if details.status not in ACCOUNT_STATUSES:
         problems.append(FieldProblem("status", f"status must be one of "
                                      f"{', '.join(ACCOUNT_STATUSES)}"))
-    if details.contract_type not in CONTRACT_TYPES:
+    if given(details.contract_type) and details.contract_type not in CONTRACT_TYPES:
         problems.append(FieldProblem("contractType", f"contractType must be one of "
                                      f"{', '.join(CONTRACT_TYPES)}"))
-    if not isinstance(details.currency, str) or not _CURRENCY.fullmatch(details.currency):
+    if given(details.currency) and (not isinstance(details.currency, str)
+                                    or not _CURRENCY.fullmatch(details.currency)):
         problems.append(FieldProblem("currency", "currency must be an ISO 4217 code (EUR)"))
     if details.monthly_budget is not None and (
             not isinstance(details.monthly_budget, int) or details.monthly_budget < 0):
@@ -120,8 +127,8 @@ def _apply_details(session: Session, account: Account, details: AccountDetails) 
     account.external_contact_name = details.external_contact_name
     account.customer = customer
     account.category = category
-    account.contract_type = details.contract_type
-    account.currency = details.currency
+    account.contract_type = kept(details.contract_type, account.contract_type)
+    account.currency = kept(details.currency, account.currency)
     account.monthly_budget = details.monthly_budget
     account.is_global = bool(details.is_global)
 
