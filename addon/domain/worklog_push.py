@@ -84,6 +84,7 @@ def push(session: Session, writer: WorklogWriter, source: JiraSource, worklog: W
             **_as(worklog))
     except JiraUnavailable as exc:
         worklog.push_attempts += 1
+        worklog.push_attempted_at = now
         worklog.push_error = f"{type(exc).__name__}: {exc}"[:2000]
         log.warning("worklog push failed", extra={"worklog_id": worklog.id,
                                                   "attempts": worklog.push_attempts})
@@ -108,11 +109,12 @@ def _link(session: Session, worklog: Worklog, jira_id: str) -> None:
 
 def due_pushes(session: Session, *, now: datetime, limit: int = 200) -> list[int]:
     """Worklogs still waiting for Jira whose retry time has come."""
-    rows = session.execute(select(Worklog.id, Worklog.push_attempts, Worklog.updated_at).where(
+    rows = session.execute(select(Worklog.id, Worklog.push_attempts, Worklog.push_attempted_at,
+                                  Worklog.updated_at).where(
         Worklog.push_state.in_((PUSH_PENDING, PUSH_DELETING)),
         Worklog.push_attempts < MAX_PUSH_ATTEMPTS).order_by(Worklog.id).limit(limit)).all()
-    return [row.id for row in rows
-            if row.push_attempts == 0 or row.updated_at + retry_delay(row.push_attempts) <= now]
+    return [row.id for row in rows if row.push_attempts == 0 or (
+        row.push_attempted_at or row.updated_at) + retry_delay(row.push_attempts) <= now]
 
 
 def tenants_with_pending_pushes(session: Session) -> list[int]:

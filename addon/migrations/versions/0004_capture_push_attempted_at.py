@@ -1,0 +1,26 @@
+"""worklogs.push_attempted_at: the push retry back-off no longer reads updated_at
+
+Revision ID: 0004_capture
+Revises: 0003
+Create Date: 2026-12-03
+"""
+from alembic import op
+import sqlalchemy as sa
+import addon.models.base
+
+
+revision = '0004_capture'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('worklogs') as batch:
+        batch.add_column(sa.Column('push_attempted_at',
+                                   addon.models.base.UTCDateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('worklogs') as batch:
+        batch.drop_column('push_attempted_at')
