@@ -61,7 +61,8 @@ SCHEMAS = {
     "WorklogInput": _obj(
         ["issueId", "startDate"], issueId=_INT, authorAccountId=_STR, startDate=_DATE,
         startTime=_STR, timeSpentSeconds=_INT, timeSpent=_STR, billableSeconds=_INT,
-        billableTime=_STR, description=_STR, timeZone=_STR,
+        billableTime=_STR, description=_STR, timeZone=_STR, remainingEstimateSeconds=_INT,
+        remainingEstimate=_STR,
         attributes={"type": "array", "items": _ref("AttributeValue")}),
     "Category": _obj(["self", "id", "key", "name", "type"], self=_STR, id=_INT, key=_STR,
                      name=_STR, type=_obj(["name"], name={"enum": [
@@ -90,9 +91,10 @@ SCHEMAS = {
         numberOfDaysAllowedIntoFuture=_INT_OR_NULL, worklogDescriptionOptional=_BOOL,
         policy={"type": "object"}),
     "Issue": _obj(["self", "id", "key", "summary", "project", "account"], self=_STR, id=_INT,
-                  key=_STR, summary=_STR, status=_STR_OR_NULL, project=_obj(["id"], id=_INT),
+                  key=_STR, summary=_STR, status=_STR_OR_NULL, project=_obj(
+                      ["id", "key", "name"], id=_INT, key=_STR_OR_NULL, name=_STR_OR_NULL),
                   parent={"type": ["object", "null"]}, accountField=_STR_OR_NULL,
-                  originalEstimateSeconds=_INT_OR_NULL,
+                  originalEstimateSeconds=_INT_OR_NULL, remainingEstimateSeconds=_INT_OR_NULL,
                   account=_obj(["key", "rule"], key=_STR_OR_NULL, name=_STR_OR_NULL,
                                rule=_STR, viaIssueKey=_STR_OR_NULL)),
     "Token": _obj(["id", "name", "prefix", "owner", "createdAt"], id=_INT, name=_STR,

@@ -82,12 +82,24 @@ def _input(body: dict, *, caller: str, session, existing=None) -> WorklogInput:
     description = parse_str(body.get("description"), "description", problems) or ""
     attributes = parse_attribute_values(body.get("attributes"), problems)
     time_zone = parse_str(body.get("timeZone"), "timeZone", problems)
+    remaining = _remaining_estimate(body, problems, policy)
     problems.raise_if_any()
     return WorklogInput(
         issue_id=str(issue_id), author_account_id=author, start_date=start_date,
         start_time=start_time or datetime.min.time(), time_spent_seconds=seconds,
         time_zone=time_zone or (existing.time_zone if existing else author_zone(session, author)),
-        billable_seconds=billable, description=description, attributes=attributes)
+        billable_seconds=billable, description=description, attributes=attributes,
+        remaining_estimate_seconds=remaining)
+
+
+def _remaining_estimate(body: dict, problems: Problems, policy) -> int | None:
+    """Tempo's ``remainingEstimateSeconds`` (or our ``remainingEstimate``, ``2h 30m``)."""
+    if body.get("remainingEstimateSeconds") is None and body.get("remainingEstimate"):
+        return parse_duration_field(body["remainingEstimate"], "remainingEstimate", problems,
+                                    hours_per_day=policy.hours_per_day,
+                                    days_per_week=policy.days_per_week)
+    return parse_int(body.get("remainingEstimateSeconds"), "remainingEstimateSeconds", problems,
+                     minimum=0)
 
 
 def _require_can_write(session, caller: str, author: str, account_key: str | None) -> None:

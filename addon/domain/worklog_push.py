@@ -26,6 +26,7 @@ from ..models.worklog import PUSH_PENDING
 from ..models.worklog import PUSH_SYNCED
 from .sync import apply_worklog
 from .sync import delete_worklog as tombstone_jira_worklog
+from .sync import set_remaining_estimate
 
 log = logging.getLogger(__name__)
 PROPERTY_KEY = "ledgerline"
@@ -77,7 +78,8 @@ def push(session: Session, writer: WorklogWriter, source: JiraSource, worklog: W
         body = {"started": jira_started(worklog), "timeSpentSeconds": worklog.time_spent_seconds,
                 "comment": _adf(worklog.description)}
         data, worklog.pushed_as = writer.save_worklog(
-            worklog.issue_jira_id, worklog.jira_worklog_id, body, **_as(worklog))
+            worklog.issue_jira_id, worklog.jira_worklog_id, body,
+            params=_estimate_params(worklog), **_as(worklog))
         _link(session, worklog, str(data["id"]))
         worklog.pushed_as = writer.set_worklog_property(
             worklog.issue_jira_id, worklog.jira_worklog_id, PROPERTY_KEY, _property(worklog),
@@ -91,9 +93,26 @@ def push(session: Session, writer: WorklogWriter, source: JiraSource, worklog: W
         return False
     worklog.push_state = PUSH_SYNCED
     worklog.push_error = None
+    _estimate_set(session, worklog)
     session.flush()
     apply_worklog(session, data, source, account_field=None, now=now)
     return True
+
+
+def _estimate_params(worklog: Worklog) -> dict:
+    """Jira's ``adjustEstimate=new`` when the writer gave a remaining estimate (Tempo's
+    ``remainingEstimateSeconds``), else Jira's default (reduce it by the time spent)."""
+    if worklog.new_estimate_seconds is None:
+        return {}
+    return {"adjustEstimate": "new", "newEstimate": f"{worklog.new_estimate_seconds // 60}m"}
+
+
+def _estimate_set(session: Session, worklog: Worklog) -> None:
+    """The estimate is Jira's now: mirror it at once (the issue webhook confirms it later)."""
+    if worklog.new_estimate_seconds is None:
+        return
+    set_remaining_estimate(session, worklog.issue_jira_id, worklog.new_estimate_seconds // 60 * 60)
+    worklog.new_estimate_seconds = None
 
 
 def _link(session: Session, worklog: Worklog, jira_id: str) -> None:

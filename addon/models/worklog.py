@@ -85,6 +85,8 @@ class Worklog(TenantScoped, Timestamps, Base):
     push_state: Mapped[str] = mapped_column(String(16), nullable=False, default=PUSH_SYNCED)
     push_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     push_error: Mapped[str | None] = mapped_column(Text)
+    # Tempo's remainingEstimateSeconds: set on the issue by the next push, then cleared.
+    new_estimate_seconds: Mapped[int | None] = mapped_column(BigInteger)
     # When the last push attempt failed: the retry back-off counts from here (not updatedAt).
     push_attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Pushed as this user (impersonation) or, if the grant failed, as the app on their behalf.
@@ -99,7 +101,8 @@ class Worklog(TenantScoped, Timestamps, Base):
 # alone, so a client polling ``updatedFrom`` is not sent unchanged worklogs after each failed
 # push retry (issue 12).
 PUSH_BOOKKEEPING = frozenset({"push_state", "push_attempts", "push_error", "push_attempted_at",
-                              "pushed_as", "jira_worklog_id", "created_at", "updated_at"})
+                              "new_estimate_seconds", "pushed_as", "jira_worklog_id",
+                              "created_at", "updated_at"})
 
 
 @event.listens_for(Worklog, "before_update")

@@ -230,3 +230,19 @@ def test_failed_push_retries_leave_updated_at_alone(api, world, app, database):
     edited = api.put(f"/worklogs/{made['tempoWorklogId']}", json={
         "startDate": made["startDate"], "timeSpentSeconds": 1800}).json()
     assert edited["updatedAt"] > made["updatedAt"]
+
+
+def test_remaining_estimate_reaches_jira_with_the_worklog(api, world):
+    """Tempo clients set the issue's remaining estimate with ``remainingEstimateSeconds``."""
+    story = world["model"].issue(world["story"].id)
+    made = _make(api, world, remainingEstimateSeconds=5 * 3600)
+    assert made["pushState"] == "SYNCED"
+    assert story.remaining_estimate == 5 * 3600
+    assert api.get(f"/issues/{story.key}").json()["remainingEstimateSeconds"] == 5 * 3600
+    api.put(f"/worklogs/{made['tempoWorklogId']}", json={
+        "startDate": made["startDate"], "timeSpentSeconds": 3600, "remainingEstimate": "2h 30m"})
+    assert story.remaining_estimate == 2 * 3600 + 1800
+    bad = api.post("/worklogs", json={"issueId": story.id, "startDate": "2026-11-23",
+                                      "timeSpentSeconds": 60, "remainingEstimateSeconds": -1})
+    assert bad.status_code == 400
+    assert bad.json()["errors"]["fields"][0]["field"] == "remainingEstimateSeconds"

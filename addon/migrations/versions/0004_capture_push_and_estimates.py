@@ -1,4 +1,5 @@
-"""worklogs.push_attempted_at: the push retry back-off no longer reads updated_at
+"""worklogs.push_attempted_at (the push retry back-off no longer reads updated_at),
+worklogs.new_estimate_seconds and jira_issues.remaining_estimate_seconds
 
 Revision ID: 0004_capture
 Revises: 0003
@@ -19,8 +20,14 @@ def upgrade() -> None:
     with op.batch_alter_table('worklogs') as batch:
         batch.add_column(sa.Column('push_attempted_at',
                                    addon.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('new_estimate_seconds', sa.BigInteger(), nullable=True))
+    with op.batch_alter_table('jira_issues') as batch:
+        batch.add_column(sa.Column('remaining_estimate_seconds', sa.BigInteger(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('jira_issues') as batch:
+        batch.drop_column('remaining_estimate_seconds')
     with op.batch_alter_table('worklogs') as batch:
+        batch.drop_column('new_estimate_seconds')
         batch.drop_column('push_attempted_at')
