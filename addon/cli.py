@@ -1,5 +1,5 @@
 """The ``ledgerline`` command: migrate, serve, worker, scheduler, demo, purge, resync,
-sync-status.
+token, sync-status.
 
 This is the composition root: the one module of ``addon`` that imports ``worker`` (statically,
 so the architecture test sees it); the app itself only names jobs through ``addon.jobs``.
@@ -22,9 +22,12 @@ from worker.jobs import maintenance
 from . import create_app
 from . import get_settings
 from . import migrate as migrations
+from .config import LINKS_FROM_REQUEST
 from .db import get_database
+from .domain import api_tokens
 from .domain.backfill import BackfillBusy
 from .domain.demo import seed_demo_data
+from .domain.errors import DomainError
 from .domain.inbox import inbox_stats
 from .domain.progress import BACKFILL
 from .domain.progress import RECONCILE
@@ -57,6 +60,7 @@ def migrate_command() -> None:
 def serve_command(host: str, port: int) -> None:
     """Run the development server (production: gunicorn "addon:create_app()")."""
     app = current_app._get_current_object()
+    app.config[LINKS_FROM_REQUEST] = True
     if get_jobs().inline:
         # No Redis: periodic jobs run on a thread of this process.
         stop = threading.Event()
@@ -199,3 +203,29 @@ def sync_status_command(client_key: str) -> None:
     oldest = inbox.oldest_pending
     since = f", oldest {oldest:%Y-%m-%d %H:%M:%S} UTC" if oldest else ""
     click.echo(f"inbox {inbox.pending:,} pending{since} · {inbox.parked:,} parked")
+
+
+@main.group("token")
+def token_group() -> None:
+    """API tokens for scripts against /api/4."""
+
+
+@token_group.command("create")
+@click.option("--tenant", "client_key", required=True, help="The tenant's Connect clientKey.")
+@click.option("--user", "account_id", required=True,
+              help="The Atlassian account id the token acts as (with that user's rights).")
+@click.option("--name", required=True, help="What the token is for (shown in token lists).")
+@with_appcontext
+def token_create_command(client_key: str, account_id: str, name: str) -> None:
+    """Create an API token and print it, once: only its hash is stored."""
+    tenant = _tenant_or_fail(client_key)
+    try:
+        with get_database().transaction(tenant_id=tenant.tenant_id) as session:
+            token, row = api_tokens.create_token(session, owner=account_id, name=name,
+                                                 now=utcnow())
+            prefix = row.prefix
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"token {prefix}… for {account_id} on {client_key}; it is shown only now:",
+               err=True)
+    click.echo(token)
