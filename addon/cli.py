@@ -8,6 +8,7 @@ so the architecture test sees it); the app itself only names jobs through ``addo
 from __future__ import annotations
 
 import threading
+from datetime import date
 
 import click
 from flask import current_app
@@ -24,6 +25,8 @@ from . import get_settings
 from . import migrate as migrations
 from .config import LINKS_FROM_REQUEST
 from .db import get_database
+from .demo_site import DemoSite
+from .demo_site import DemoSiteError
 from .domain import api_tokens
 from .domain.backfill import BackfillBusy
 from .domain.demo import seed_demo_data
@@ -34,6 +37,7 @@ from .domain.progress import RECONCILE
 from .domain.progress import SyncProgress
 from .domain.progress import sync_progress
 from .jira import JiraUnavailable
+from .jobs import EXTENSION_KEY as JOBS_KEY
 from .jobs import QUEUE_NAMES
 from .jobs import get_jobs
 from .models.base import utcnow
@@ -61,13 +65,16 @@ def serve_command(host: str, port: int) -> None:
     """Run the development server (production: gunicorn "addon:create_app()")."""
     app = current_app._get_current_object()
     app.config[LINKS_FROM_REQUEST] = True
-    if get_jobs().inline:
-        # No Redis: periodic jobs run on a thread of this process.
-        stop = threading.Event()
-        threading.Thread(target=schedule.run_inline_scheduler, args=(app, stop),
-                         daemon=True, name="inline-scheduler").start()
+    _start_inline_scheduler(app)
     click.echo(f"Ledgerline on http://{'localhost' if host == '127.0.0.1' else host}:{port}")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _start_inline_scheduler(app) -> None:
+    """No Redis: periodic jobs run on a thread of this process."""
+    if app.extensions[JOBS_KEY].inline:
+        threading.Thread(target=schedule.run_inline_scheduler, args=(app, threading.Event()),
+                         daemon=True, name="inline-scheduler").start()
 
 
 @main.command("worker")
@@ -111,6 +118,25 @@ def demo_command() -> None:
     with get_database().transaction(tenant_id=tenant.tenant_id) as session:
         seed_demo_data(session)
     click.echo(f"demo tenant {tenant.client_key} ready: open {settings.public_base_url}/dev")
+
+
+@main.command("demo-site")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@with_appcontext
+def demo_site_command(host: str, port: int) -> None:
+    """Dev mode (`make run`): serve the app with the demo tenant on the fake Jira."""
+    if not get_settings(current_app).dev_mode:
+        raise click.ClickException("demo-site needs DEV_MODE=1")
+    try:
+        site = DemoSite(host=host, port=port, today=date.today())
+        click.echo("Starting the demo Jira, installing the app and logging a month of time…")
+        site.start()
+    except DemoSiteError as exc:
+        raise click.ClickException(str(exc)) from None
+    _start_inline_scheduler(site.app)
+    click.echo(f"Ledgerline demo on {site.base_url}/dev (demo Jira at {site.jira.url})")
+    site.serve_forever()
 
 
 @main.command("purge-uninstalled")
