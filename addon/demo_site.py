@@ -75,7 +75,6 @@ class DemoSite:
             "connect_install_keys_url": self.jira.cloud.keys_url,
             "atlassian_oauth_url": self.jira.cloud.oauth_url,
             "backfill_on_install": False})  # started below, once, before the month is logged
-        self.app.extensions[DEMO_JIRA_KEY] = self.jira
         self.server = make_server(host, port, self.app, threaded=True)
 
     def start(self) -> None:
@@ -93,6 +92,7 @@ class DemoSite:
             self._configure(tenant)  # first, so the backfill adopts Jira's own worklogs with it
             get_jobs().enqueue(BACKFILL_JOB, tenant.tenant_id, queue="sync")
             logged = self._log_month(tenant)
+        self.app.extensions[DEMO_JIRA_KEY] = self.jira  # /dev shows the demo Jira: ready
         log.info("demo site ready", extra={"worklogs": logged, "jira": self.jira.url})
 
     def _configure(self, tenant) -> None:

@@ -38,12 +38,12 @@ PEOPLE = (
 # project key → (name, [(epic summary, [(story summary, original estimate hours)])])
 PROJECTS: dict[str, tuple[str, list[tuple[str, list[tuple[str, int]]]]]] = {
     "ACME": ("Acme web shop", [
-        ("Checkout relaunch", [("Build the checkout page", 24), ("Payment provider switch", 16),
-                               ("Order confirmation emails", 8)]),
+        ("Checkout relaunch", [("Build the checkout page", 60), ("Payment provider switch", 16),
+                               ("Order confirmation emails", 40)]),
         ("Search and filters", [("Faceted product search", 20), ("Search analytics", 6)]),
     ]),
     "GLOBEX": ("Globex data platform", [
-        ("Warehouse migration", [("Move nightly loads to the new warehouse", 30),
+        ("Warehouse migration", [("Move nightly loads to the new warehouse", 80),
                                  ("Reconcile revenue tables", 12)]),
         ("Reporting", [("Quarterly board dashboard", 10)]),
     ]),
