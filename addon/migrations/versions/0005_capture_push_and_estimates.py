@@ -1,8 +1,8 @@
 """worklogs.push_attempted_at (the push retry back-off no longer reads updated_at),
 worklogs.new_estimate_seconds and jira_issues.remaining_estimate_seconds
 
-Revision ID: 0004_capture
-Revises: 0003
+Revision ID: 0005_capture
+Revises: 0004_money_roles
 Create Date: 2026-12-03
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import addon.models.base
 
 
-revision = '0004_capture'
-down_revision = '0003'
+revision = '0005_capture'
+down_revision = '0004_money_roles'
 branch_labels = None
 depends_on = None
 
