@@ -93,7 +93,8 @@ class Worklog(TenantScoped, Timestamps, Base):
     pushed_as: Mapped[str | None] = mapped_column(String(16))
     created_by: Mapped[str | None] = mapped_column(String(128))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Moved by ``_touch_on_data_change`` only, never by push bookkeeping (no ``onupdate``).
+    # Moved by ``_touch_on_data_change`` on ORM flushes, never by push bookkeeping (no
+    # ``onupdate``); a bulk UPDATE of worklog data must set it itself.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 
