@@ -59,7 +59,11 @@ def load_fake_jira():
                             f"none next to {CHECKOUT / 'addon'}")
     if str(CHECKOUT) not in sys.path:
         sys.path.insert(0, str(CHECKOUT))
-    return importlib.import_module("tests.fakejira.demo")
+    try:
+        return importlib.import_module("tests.fakejira.demo")
+    except ImportError as exc:  # the fake's own needs come with the test extras
+        raise DemoSiteError(f"the demo Jira needs the test extras "
+                            f"(pip install -e '.[test]'): {exc}") from None
 
 
 class DemoSite:
