@@ -92,7 +92,8 @@ def create_account(session: Session, *, key: str, name: str,
 
 def replace_account(session: Session, key: str, *, name: str,
                     details: AccountDetails) -> Account:
-    """PUT: every field replaced (the key stays). Raises NotFound or InvalidInput."""
+    """PUT: Tempo's fields replaced (the key stays); our extension fields given as ``KEEP``
+    keep their value. Raises NotFound or InvalidInput."""
     name = _clean_name(name)
     account = get_account(session, key)
     _apply_details(session, account, details)
