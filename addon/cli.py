@@ -25,7 +25,7 @@ from . import get_settings
 from . import migrate as migrations
 from .config import LINKS_FROM_REQUEST
 from .db import get_database
-from .demo_site import DemoSite
+from .demo_site import DemoSiteServer
 from .demo_site import DemoSiteError
 from .domain import api_tokens
 from .domain.backfill import BackfillBusy
@@ -129,7 +129,7 @@ def demo_site_command(host: str, port: int) -> None:
     if not get_settings(current_app).dev_mode:
         raise click.ClickException("demo-site needs DEV_MODE=1")
     try:
-        site = DemoSite(host=host, port=port, today=date.today())
+        site = DemoSiteServer(host=host, port=port, today=date.today())
         click.echo("Starting the demo Jira, installing the app and logging a month of time…")
         site.start()
     except DemoSiteError as exc:

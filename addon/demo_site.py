@@ -37,9 +37,11 @@ from .domain.errors import DomainError
 from .domain.policy import load_policy
 from .domain.tenants import DEMO_CLIENT_KEY
 from .domain.tenants import forget_tenant
+from .domain.worklog_push import push
 from .domain.worklogs import WorklogInput
 from .domain.worklogs import create_worklog
-from .jira.worklog_push import push
+from .jira import app_source
+from .jira.worklog_writer import JiraWorklogWriter
 from .jobs import BACKFILL_JOB
 from .jobs import get_jobs
 from .models.base import utcnow
@@ -66,7 +68,7 @@ def load_fake_jira():
                             f"(pip install -e '.[test]'): {exc}") from None
 
 
-class DemoSite:
+class DemoSiteServer:
     """The fake Jira, the app built to trust it, and the app's HTTP server."""
 
     def __init__(self, *, host: str, port: int, today: date):
@@ -112,6 +114,7 @@ class DemoSite:
     def _log_month(self, tenant) -> int:
         """Each planned worklog through the app's write path, then pushed to the fake Jira."""
         connect = get_connect(self.app)
+        writer, source = JiraWorklogWriter(connect, tenant), app_source(connect, tenant)
         with get_database().transaction(tenant_id=tenant.tenant_id) as session:
             _, issues = synced_keys(session)
         logged = 0
@@ -124,7 +127,7 @@ class DemoSite:
                 except DomainError as exc:
                     log.warning("demo worklog skipped", extra={"reason": exc.message})
                     continue
-                push(session, connect, tenant, worklog, now=utcnow())
+                push(session, writer, source, worklog, now=utcnow())
                 logged += 1
         return logged
 
