@@ -25,8 +25,8 @@ from . import get_settings
 from . import migrate as migrations
 from .config import LINKS_FROM_REQUEST
 from .db import get_database
-from .demo_site import DemoSiteServer
 from .demo_site import DemoSiteError
+from .demo_site import DemoSiteServer
 from .domain import api_tokens
 from .domain.backfill import BackfillBusy
 from .domain.demo import seed_demo_data
