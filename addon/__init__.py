@@ -69,7 +69,18 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     api.init_app(app)
     if settings.dev_mode:
         app.register_blueprint(dev.bp)
+    _trust_proxies(app, settings.trusted_proxy_count)
     return app
+
+
+def _trust_proxies(app: Flask, count: int) -> None:
+    """Behind ``count`` proxies, take scheme, host and client address from X-Forwarded-*;
+    with none configured those headers are ignored (anyone could send them)."""
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count,
+                                x_port=count)
 
 
 def _schedule_backfill(app: Flask, settings):

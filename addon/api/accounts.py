@@ -19,6 +19,7 @@ from ..domain.accounts import delete_account
 from ..domain.accounts import get_account
 from ..domain.accounts import list_accounts
 from ..domain.accounts import replace_account
+from ..domain.extension_fields import KEEP
 from ..jobs import OPTIONS_SYNC_JOB
 from ..jobs import get_jobs
 from ..models import Account
@@ -31,6 +32,7 @@ from . import serialize
 from .envelope import envelope
 from .envelope import page_from_request
 from .envelope import result_list
+from .extensions import extension
 from .inputs import MAX_LIST_ITEMS
 from .inputs import Problems
 from .inputs import is_id
@@ -56,10 +58,18 @@ def _paged(rows, serializer):
                             has_more=page.offset + page.limit < len(rows)))
 
 
-def _account_details(body: dict, problems: Problems) -> AccountDetails:
+# Ours, not Tempo's: a PUT that leaves them out keeps them (``extensions``).
+ACCOUNT_EXTENSIONS = {"contractType": "TIME_AND_MATERIALS", "currency": "USD"}
+
+
+def _account_details(body: dict, problems: Problems, *, replacing: bool = False) -> AccountDetails:
     """The body's details; problems go to ``problems`` (raised with the domain's, at once)."""
     def text(name: str, max_length: int) -> str | None:
         return parse_str(body.get(name), name, problems, max_length=max_length)
+
+    def ours(name: str, max_length: int):
+        kept = extension(body, name, ACCOUNT_EXTENSIONS[name], replacing=replacing)
+        return kept if kept is KEEP else (text(name, max_length) or ACCOUNT_EXTENSIONS[name])
 
     return AccountDetails(
         status=text("status", 16) or "OPEN",
@@ -68,17 +78,18 @@ def _account_details(body: dict, problems: Problems) -> AccountDetails:
         external_contact_name=text("externalContactName", 255),
         customer_key=text("customerKey", 255),
         category_key=text("categoryKey", 255),
-        contract_type=text("contractType", 32) or "TIME_AND_MATERIALS",
-        currency=text("currency", 3) or "USD",
+        contract_type=ours("contractType", 32),
+        currency=ours("currency", 3),
         monthly_budget=parse_int(body.get("monthlyBudget"), "monthlyBudget", problems,
                                  minimum=0, maximum=BUDGET_MAX),
         is_global=parse_bool(body.get("global"), "global", problems))
 
 
 def _checked_account(session, body: dict, *, key=None) -> tuple[str, str, AccountDetails]:
-    """Key, name and details of an account body; a 400 names every bad field at once."""
+    """Key, name and details of an account body (``key`` given: a PUT, which keeps our
+    extension fields it leaves out); a 400 names every bad field at once."""
     problems = Problems()
-    details = _account_details(body, problems)
+    details = _account_details(body, problems, replacing=key is not None)
     new_key = key if key is not None else body.get("key")
     if problems.items:
         problems.items += account_input_problems(session, key=new_key, name=body.get("name"),

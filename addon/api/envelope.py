@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from flask import current_app
 from flask import request
 
+from ..config import LINKS_FROM_REQUEST
 from .inputs import to_int
 
 DEFAULT_LIMIT = 50
@@ -32,9 +33,24 @@ def page_from_request() -> Page:
     return Page(offset, limit)
 
 
+def public_base() -> str:
+    """Where the client reaches the app, for ``self``/``next``/``previous`` links.
+
+    ``BASE_URL`` in production. Served locally (``ledgerline serve``, dev mode) the request's own
+    host and port, so ``--port 8612`` links work with the default BASE_URL; behind configured
+    proxies (``TRUSTED_PROXY_COUNT``) ProxyFix has already made the request's host the public
+    one. Never from X-Forwarded-* otherwise.
+    """
+    settings = current_app.extensions["ledgerline.settings"]
+    if (settings.dev_mode or settings.trusted_proxy_count > 0
+            or current_app.config.get(LINKS_FROM_REQUEST)):
+        return request.host_url.rstrip("/")
+    return settings.public_base_url
+
+
 def self_url(args: list[tuple[str, str]] | None = None) -> str:
     """This request's URL on the app's public base URL (never echoing a ``jwt`` parameter)."""
-    base = current_app.extensions["ledgerline.settings"].public_base_url + request.path
+    base = public_base() + request.path
     if args is None:
         args = [(k, v) for k, v in request.args.items(multi=True) if k != "jwt"]
     return f"{base}?{urlencode(args)}" if args else base

@@ -9,6 +9,8 @@ from connect.context import public
 
 from . import bp
 from . import serialize
+from .accounts import ACCOUNT_EXTENSIONS
+from .extensions import put_description
 
 _STR = {"type": "string"}
 _STR_OR_NULL = {"type": ["string", "null"]}
@@ -67,7 +69,8 @@ SCHEMAS = {
             "description": "Jira notation (1h 30m, 1.5h, 1d); used when timeSpentSeconds is "
                            "absent."},
         billableSeconds=_INT, billableTime=_str(64), description=_str(32000),
-        timeZone=_str(64), attributes={
+        timeZone=_str(64), remainingEstimateSeconds=_INT, remainingEstimate=_str(64),
+        attributes={
             "type": "array", "items": _ref("AttributeValue"), "maxItems": 1000,
             "description": "At most 32,000 bytes together (Jira's limit for the worklog "
                            "property that carries them)."}),
@@ -100,9 +103,10 @@ SCHEMAS = {
         numberOfDaysAllowedIntoFuture=_INT_OR_NULL, worklogDescriptionOptional=_BOOL,
         policy={"type": "object"}),
     "Issue": _obj(["self", "id", "key", "summary", "project", "account"], self=_STR, id=_INT,
-                  key=_STR, summary=_STR, status=_STR_OR_NULL, project=_obj(["id"], id=_INT),
+                  key=_STR, summary=_STR, status=_STR_OR_NULL, project=_obj(
+                      ["id", "key", "name"], id=_INT, key=_STR_OR_NULL, name=_STR_OR_NULL),
                   parent={"type": ["object", "null"]}, accountField=_STR_OR_NULL,
-                  originalEstimateSeconds=_INT_OR_NULL,
+                  originalEstimateSeconds=_INT_OR_NULL, remainingEstimateSeconds=_INT_OR_NULL,
                   account=_obj(["key", "rule"], key=_STR_OR_NULL, name=_STR_OR_NULL,
                                rule=_STR, viaIssueKey=_STR_OR_NULL)),
     "Token": _obj(["id", "name", "prefix", "owner", "createdAt"], id=_INT, name=_STR,
@@ -139,7 +143,7 @@ def _list_of(item: str) -> dict:
 
 
 def _op(summary: str, response: dict | None, *, status: str = "200", body: str | None = None,
-        params: list[str] = ()) -> dict:
+        params: list[str] = (), description: str | None = None) -> dict:
     operation: dict = {"summary": summary, "responses": {
         status: {"description": "OK"} | ({"content": {"application/json": {
             "schema": response}}} if response else {}),
@@ -154,6 +158,8 @@ def _op(summary: str, response: dict | None, *, status: str = "200", body: str |
             "application/json": {"schema": _ref("Errors")}}}}}
     if body:
         operation["requestBody"] = {"content": {"application/json": {"schema": _ref(body)}}}
+    if description:
+        operation["description"] = description
     if params:
         operation["parameters"] = [{"name": p, "in": "query", "schema": _STR} for p in params]
     return operation
@@ -168,7 +174,8 @@ PATHS = {
         "post": _op("Create a worklog", _ref("Worklog"), body="WorklogInput")},
     "/worklogs/search": {"post": _op("Search worklogs", _page_of("Worklog"), params=_PAGING)},
     "/worklogs/{id}": {"get": _op("A worklog", _ref("Worklog")),
-                       "put": _op("Replace a worklog", _ref("Worklog"), body="WorklogInput"),
+                       "put": _op("Replace a worklog", _ref("Worklog"), body="WorklogInput",
+                                  description=put_description(["timeZone"])),
                        "delete": _op("Delete a worklog", None, status="204")},
     "/worklogs/issue/{issueId}": {"get": _op("By issue", _page_of("Worklog"),
                                              params=_WORKLOG_QUERY)},
@@ -184,7 +191,8 @@ PATHS = {
                   "post": _op("Create an account", _ref("Account"))},
     "/accounts/search": {"post": _op("Search accounts", _page_of("Account"))},
     "/accounts/{id}": {"get": _op("An account (by id, or by key)", _ref("Account"))},
-    "/accounts/{key}": {"put": _op("Replace an account", _ref("Account")),
+    "/accounts/{key}": {"put": _op("Replace an account", _ref("Account"),
+                                   description=put_description(list(ACCOUNT_EXTENSIONS))),
                         "delete": _op("Delete an account", None, status="204")},
     "/accounts/{key}/links": {"get": _op("Links of an account", _list_of("AccountLink"))},
     "/customers": {"get": _op("Customers", _page_of("Customer"), params=_PAGING),
@@ -217,7 +225,9 @@ PATHS = {
                                "delete": _op("Delete a work attribute", None, status="204")},
     "/globalconfiguration": {"get": _op("Global configuration", _ref("GlobalConfiguration")),
                              "put": _op("Ours: change the worklog policy",
-                                        _ref("GlobalConfiguration"))},
+                                        _ref("GlobalConfiguration"), description=(
+                                            "Only the `policy` settings in the body change; "
+                                            "those left out keep their stored value."))},
     "/issues/{idOrKey}": {"get": _op("Ours: the synced issue and its account", _ref("Issue"))},
     "/tokens": {"get": _op("Ours: API tokens", _list_of("Token")),
                 "post": _op("Ours: create an API token", _ref("Token"), status="201")},

@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import UTC
 from datetime import datetime
 
-from flask import current_app
-
 from connect.context import current_context
 
 from ..domain.attributes import ACCOUNT_ATTRIBUTE
+from .envelope import public_base
 
 
 def api_base() -> str:
-    return current_app.extensions["ledgerline.settings"].public_base_url + "/api/4"
+    return public_base() + "/api/4"
 
 
 def jira_base() -> str:

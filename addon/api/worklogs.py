@@ -101,7 +101,10 @@ def _input(body: dict, *, caller: str, session, existing=None) -> WorklogInput:
                                   seconds="billableSeconds", required=False),
         description=parse_str(body.get("description"), "description", problems,
                               max_length=DESCRIPTION_MAX) or "",
-        attributes=parse_attribute_values(body.get("attributes"), problems))
+        attributes=parse_attribute_values(body.get("attributes"), problems),
+        # Tempo's remainingEstimateSeconds, or our remainingEstimate ("2h 30m")
+        remaining_estimate_seconds=_seconds(body, problems, policy, text="remainingEstimate",
+                                            seconds="remainingEstimateSeconds", required=False))
     if problems.items:
         problems.items += input_problems(session, data)
     problems.raise_if_any()

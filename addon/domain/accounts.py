@@ -28,6 +28,8 @@ from .errors import Conflict
 from .errors import FieldProblem
 from .errors import InvalidInput
 from .errors import NotFound
+from .extension_fields import given
+from .extension_fields import kept
 
 KEY_MAX = 255
 NAME_MAX = 255
@@ -49,7 +51,11 @@ def get_account(session: Session, key: str) -> Account:
 
 @dataclass(frozen=True)
 class AccountDetails:
-    """Everything about an account but its key and name (Tempo's AccountInput, plus ours)."""
+    """Everything about an account but its key and name (Tempo's AccountInput, plus ours).
+
+    Our extension fields (``contract_type``, ``currency``) may be ``KEEP``: a PUT left them out,
+    so they keep their stored value (``extension_fields``).
+    """
 
     status: str = ACCOUNT_OPEN
     lead_account_id: str | None = None
@@ -87,7 +93,8 @@ def create_account(session: Session, *, key: str, name: str,
 
 def replace_account(session: Session, key: str, *, name: str,
                     details: AccountDetails) -> Account:
-    """PUT: every field replaced (the key stays). Raises NotFound or InvalidInput."""
+    """PUT: Tempo's fields replaced (the key stays); our extension fields given as ``KEEP``
+    keep their value. Raises NotFound or InvalidInput."""
     account = get_account(session, key)
     _raise_if_any(account_input_problems(session, key=key, name=name, details=details,
                                          check_key=False))
@@ -104,10 +111,11 @@ def account_input_problems(session: Session, *, key, name, details: AccountDetai
     if details.status not in ACCOUNT_STATUSES:
         problems.append(FieldProblem("status", f"status must be one of "
                                      f"{', '.join(ACCOUNT_STATUSES)}"))
-    if details.contract_type not in CONTRACT_TYPES:
+    if given(details.contract_type) and details.contract_type not in CONTRACT_TYPES:
         problems.append(FieldProblem("contractType", f"contractType must be one of "
                                      f"{', '.join(CONTRACT_TYPES)}"))
-    if not isinstance(details.currency, str) or not _CURRENCY.fullmatch(details.currency):
+    if given(details.currency) and (not isinstance(details.currency, str)
+                                    or not _CURRENCY.fullmatch(details.currency)):
         problems.append(FieldProblem("currency", "currency must be an ISO 4217 code (EUR)"))
     if details.monthly_budget is not None and (
             not isinstance(details.monthly_budget, int)
@@ -137,8 +145,8 @@ def _apply_details(session: Session, account: Account, details: AccountDetails) 
     account.customer = _by_key(session, Customer, details.customer_key, "customerKey", [])
     account.category = _by_key(session, AccountCategory, details.category_key, "categoryKey",
                                [])
-    account.contract_type = details.contract_type
-    account.currency = details.currency
+    account.contract_type = kept(details.contract_type, account.contract_type)
+    account.currency = kept(details.currency, account.currency)
     account.monthly_budget = details.monthly_budget
     account.is_global = bool(details.is_global)
 

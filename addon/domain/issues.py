@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import JiraIssue
+from ..models import JiraProject
 
 
 def live_issue(session: Session, *, jira_id: str | None = None, key: str | None = None,
@@ -31,3 +32,8 @@ def issue_by_id(session: Session, jira_id: str | None) -> JiraIssue | None:
     if not jira_id:
         return None
     return session.scalar(select(JiraIssue).where(JiraIssue.jira_id == str(jira_id)))
+
+
+def synced_project(session: Session, project_jira_id: str) -> JiraProject | None:
+    """The synced project with this Jira id, deleted or not (an issue names it by id)."""
+    return session.scalar(select(JiraProject).where(JiraProject.jira_id == project_jira_id))

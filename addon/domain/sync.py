@@ -176,12 +176,20 @@ def apply_issue(session: Session, data: dict, *, account_field: str | None, now:
     row.status = (fields.get("status") or {}).get("name")
     row.parent_jira_id = str(fields["parent"]["id"]) if fields.get("parent") else None
     row.original_estimate_seconds = fields.get("timeoriginalestimate")
+    row.remaining_estimate_seconds = fields.get("timeestimate")
     if account_field is not None and account_field in fields:
         row.account_field_value = _option_value(fields.get(account_field))
     row.version_ms = version_ms
     if _ensure_project(session, project).deleted:
         row.deleted_at = row.deleted_at or now  # its project is gone from Jira
     return row
+
+
+def set_remaining_estimate(session: Session, issue_jira_id: str, seconds: int) -> None:
+    """Mirror a remaining estimate we just set in Jira (its ``issue_updated`` follows)."""
+    session.execute(update(JiraIssue).where(JiraIssue.jira_id == issue_jira_id)
+                    .values(remaining_estimate_seconds=seconds)
+                    .execution_options(synchronize_session="fetch"))
 
 
 def _ensure_project(session: Session, project: dict) -> JiraProject:

@@ -27,6 +27,7 @@ from ..models.worklog import PUSH_SYNCED
 from .errors import error_text
 from .sync import apply_worklog
 from .sync import delete_worklog as tombstone_jira_worklog
+from .sync import set_remaining_estimate
 
 log = logging.getLogger(__name__)
 PROPERTY_KEY = "ledgerline"
@@ -78,22 +79,41 @@ def push(session: Session, writer: WorklogWriter, source: JiraSource, worklog: W
         body = {"started": jira_started(worklog), "timeSpentSeconds": worklog.time_spent_seconds,
                 "comment": _adf(worklog.description)}
         data, worklog.pushed_as = writer.save_worklog(
-            worklog.issue_jira_id, worklog.jira_worklog_id, body, **_as(worklog))
+            worklog.issue_jira_id, worklog.jira_worklog_id, body,
+            params=_estimate_params(worklog), **_as(worklog))
         _link(session, worklog, str(data["id"]))
         worklog.pushed_as = writer.set_worklog_property(
             worklog.issue_jira_id, worklog.jira_worklog_id, PROPERTY_KEY, _property(worklog),
             **_as(worklog))
     except JiraUnavailable as exc:
         worklog.push_attempts += 1
+        worklog.push_attempted_at = now
         worklog.push_error = error_text(exc)
         log.warning("worklog push failed", extra={"worklog_id": worklog.id,
                                                   "attempts": worklog.push_attempts})
         return False
     worklog.push_state = PUSH_SYNCED
     worklog.push_error = None
+    _estimate_set(session, worklog)
     session.flush()
     apply_worklog(session, data, source, account_field=None, now=now)
     return True
+
+
+def _estimate_params(worklog: Worklog) -> dict:
+    """Jira's ``adjustEstimate=new`` when the writer gave a remaining estimate (Tempo's
+    ``remainingEstimateSeconds``), else Jira's default (reduce it by the time spent)."""
+    if worklog.new_estimate_seconds is None:
+        return {}
+    return {"adjustEstimate": "new", "newEstimate": f"{worklog.new_estimate_seconds // 60}m"}
+
+
+def _estimate_set(session: Session, worklog: Worklog) -> None:
+    """The estimate is Jira's now: mirror it at once (the issue webhook confirms it later)."""
+    if worklog.new_estimate_seconds is None:
+        return
+    set_remaining_estimate(session, worklog.issue_jira_id, worklog.new_estimate_seconds // 60 * 60)
+    worklog.new_estimate_seconds = None
 
 
 def _link(session: Session, worklog: Worklog, jira_id: str) -> None:
@@ -109,11 +129,12 @@ def _link(session: Session, worklog: Worklog, jira_id: str) -> None:
 
 def due_pushes(session: Session, *, now: datetime, limit: int = 200) -> list[int]:
     """Worklogs still waiting for Jira whose retry time has come."""
-    rows = session.execute(select(Worklog.id, Worklog.push_attempts, Worklog.updated_at).where(
+    rows = session.execute(select(Worklog.id, Worklog.push_attempts, Worklog.push_attempted_at,
+                                  Worklog.updated_at).where(
         Worklog.push_state.in_((PUSH_PENDING, PUSH_DELETING)),
         Worklog.push_attempts < MAX_PUSH_ATTEMPTS).order_by(Worklog.id).limit(limit)).all()
-    return [row.id for row in rows
-            if row.push_attempts == 0 or row.updated_at + retry_delay(row.push_attempts) <= now]
+    return [row.id for row in rows if row.push_attempts == 0 or (
+        row.push_attempted_at or row.updated_at) + retry_delay(row.push_attempts) <= now]
 
 
 def tenants_with_pending_pushes(session: Session) -> list[int]:

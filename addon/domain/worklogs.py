@@ -55,6 +55,8 @@ class WorklogInput:
     billable_seconds: int | None = None
     description: str = ""
     attributes: dict[str, str] = field(default_factory=dict)
+    # Tempo's remainingEstimateSeconds: the issue's new remaining estimate, sent with the push.
+    remaining_estimate_seconds: int | None = None
 
 
 def zone(name: str) -> ZoneInfo:
@@ -169,6 +171,7 @@ def _write(worklog: Worklog, data: WorklogInput, issue: JiraIssue, choice: Accou
     worklog.account_rule = choice.rule
     worklog.attributes = {k: v for k, v in data.attributes.items() if k != ACCOUNT_ATTRIBUTE}
     worklog.complete = True
+    worklog.new_estimate_seconds = data.remaining_estimate_seconds
     worklog.push_state = PUSH_PENDING
     worklog.push_attempts = 0
     worklog.push_error = None

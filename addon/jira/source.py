@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 ISSUE_FIELDS = ("summary", "issuetype", "project", "parent", "status", "timeoriginalestimate",
-                "updated")
+                "timeestimate", "updated")
 
 
 class JiraUnavailable(RuntimeError):
@@ -61,7 +61,7 @@ class WorklogWriter(Protocol):
     """
 
     def save_worklog(self, issue_id: str, worklog_id: str | None, body: dict, *, author: str,
-                     as_app: bool) -> tuple[dict, str]: ...
+                     as_app: bool, params: dict | None = None) -> tuple[dict, str]: ...
     def delete_worklog(self, issue_id: str, worklog_id: str, *, author: str,
                        as_app: bool) -> str: ...
     def set_worklog_property(self, issue_id: str, worklog_id: str, key: str, value: dict, *,

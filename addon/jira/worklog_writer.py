@@ -26,10 +26,12 @@ class JiraWorklogWriter:
         self._base = tenant.base_url.rstrip("/")
 
     def save_worklog(self, issue_id: str, worklog_id: str | None, body: dict, *, author: str,
-                     as_app: bool) -> tuple[dict, str]:
+                     as_app: bool, params: dict | None = None) -> tuple[dict, str]:
+        """Create or update; ``params`` are Jira's estimate options (``adjustEstimate``…)."""
         path = f"/rest/api/3/issue/{issue_id}/worklog"
         method, path = ("PUT", f"{path}/{worklog_id}") if worklog_id else ("POST", path)
-        response, acted_as = self._call(method, path, author, as_app, json=body)
+        response, acted_as = self._call(method, path, author, as_app, json=body,
+                                        params=params or {})
         try:
             data = response.json()
             str(data["id"])

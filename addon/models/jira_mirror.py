@@ -65,6 +65,7 @@ class JiraIssue(Mirrored, TenantScoped, Timestamps, Base):
     # The raw option of the app's Account issue field (an account key once accounts exist).
     account_field_value: Mapped[str | None] = mapped_column(String(255))
     original_estimate_seconds: Mapped[int | None] = mapped_column(BigInteger)
+    remaining_estimate_seconds: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class JiraWorklog(Mirrored, TenantScoped, Timestamps, Base):

@@ -21,6 +21,8 @@ from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import Time
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import event
+from sqlalchemy import inspect
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -28,6 +30,7 @@ from .base import Base
 from .base import TenantScoped
 from .base import Timestamps
 from .base import UTCDateTime
+from .base import utcnow
 
 ATTRIBUTE_TYPES = ("STATIC_LIST", "INPUT_FIELD", "INPUT_NUMERIC", "CHECKBOX", "ACCOUNT")
 
@@ -82,10 +85,33 @@ class Worklog(TenantScoped, Timestamps, Base):
     push_state: Mapped[str] = mapped_column(String(16), nullable=False, default=PUSH_SYNCED)
     push_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     push_error: Mapped[str | None] = mapped_column(Text)
+    # Tempo's remainingEstimateSeconds: set on the issue by the next push, then cleared.
+    new_estimate_seconds: Mapped[int | None] = mapped_column(BigInteger)
+    # When the last push attempt failed: the retry back-off counts from here (not updatedAt).
+    push_attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Pushed as this user (impersonation) or, if the grant failed, as the app on their behalf.
     pushed_as: Mapped[str | None] = mapped_column(String(16))
     created_by: Mapped[str | None] = mapped_column(String(128))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Moved by ``_touch_on_data_change`` on ORM flushes, never by push bookkeeping (no
+    # ``onupdate``); a bulk UPDATE of worklog data must set it itself.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+# Where the worklog stands with Jira, not what it says: changing only these leaves ``updatedAt``
+# alone, so a client polling ``updatedFrom`` is not sent unchanged worklogs after each failed
+# push retry (issue 12).
+PUSH_BOOKKEEPING = frozenset({"push_state", "push_attempts", "push_error", "push_attempted_at",
+                              "new_estimate_seconds", "pushed_as", "jira_worklog_id",
+                              "created_at", "updated_at"})
+
+
+@event.listens_for(Worklog, "before_update")
+def _touch_on_data_change(_mapper, _connection, worklog: Worklog) -> None:
+    state = inspect(worklog)
+    if any(attr.history.has_changes() for attr in state.attrs
+           if attr.key not in PUSH_BOOKKEEPING and attr.key in state.mapper.columns):
+        worklog.updated_at = utcnow()
 
 
 class ApiToken(TenantScoped, Base):

@@ -69,6 +69,7 @@ def test_issue_view_shows_the_synced_issue_and_its_account_rule(api, world):
     body = api.get(f"/issues/{story.key}").json()
     assert body["id"] == story.id and body["key"] == story.key
     assert body["parent"]["key"] == world["epic"].key
+    assert body["project"] == {"id": int(world["project"].id), "key": "ACME", "name": "Acme Corp"}
     assert body["account"] == {"key": None, "name": None, "rule": "NONE", "viaIssueKey": None}
     assert api.get(f"/issues/{story.id}").json()["key"] == story.key
     assert api.get("/issues/NOPE-1").status_code == 404

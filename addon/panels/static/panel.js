@@ -40,6 +40,7 @@
       attributes: []
     };
     if (root.dataset.timeZone) { body.timeZone = root.dataset.timeZone; }
+    if (data.get("remainingEstimate")) { body.remainingEstimate = data.get("remainingEstimate"); }
     if (data.get("account")) { body.attributes.push({ key: "_Account_", value: data.get("account") }); }
     if (!form.elements.billable.checked) {
       body.billableSeconds = 0;
