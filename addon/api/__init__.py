@@ -16,6 +16,7 @@ def init_app(app) -> None:
     from . import accounts  # noqa: F401 - these modules register their routes on bp
     from . import configuration  # noqa: F401
     from . import issues  # noqa: F401
+    from . import money  # noqa: F401
     from . import openapi  # noqa: F401
     from . import roles  # noqa: F401
     from . import sync  # noqa: F401

@@ -32,6 +32,14 @@ def _nullable(schema: dict) -> dict:
 
 
 USER = _obj(["accountId"], self=_STR, accountId=_STR)
+_NUM = {"type": "number"}
+AMOUNT = _obj(["value", "currencyCode"], value=_NUM, currencyCode=_STR)
+_AMOUNT_OR_NULL = {"oneOf": [AMOUNT, {"type": "null"}]}
+_RATE_SOURCE = {"oneOf": [_obj(["id", "scope"], id=_INT, scope=_STR, self=_STR),
+                          {"type": "null"}]}
+SCOPE = _obj(["type"], type={"enum": ["SITE", "ROLE", "USER", "ACCOUNT", "ACCOUNT_ROLE",
+                                      "ACCOUNT_USER"]},
+             accountKey=_STR, roleId=_INT, accountId=_STR)
 SCHEMAS = {
     "Errors": _obj(["errors"], requestId=_STR_OR_NULL, errors=_obj(
         ["message"], message=_STR, code=_STR, fields={"type": "array", "items": _obj(
@@ -55,7 +63,11 @@ SCHEMAS = {
         timeZone=_STR, complete=_BOOL,
         account=_obj(["key", "rule"], key=_STR_OR_NULL, rule={"enum": [
             "WORKLOG", "ISSUE", "PARENT", "EPIC", "PROJECT_DEFAULT", "NONE"]}),
-        pushState={"enum": ["SYNCED", "PENDING", "DELETING"]}),
+        pushState={"enum": ["SYNCED", "PENDING", "DELETING"]},
+        costRate=_AMOUNT_OR_NULL, cost=_AMOUNT_OR_NULL, costRateSource=_RATE_SOURCE,
+        costError=_STR_OR_NULL, billingRate=_AMOUNT_OR_NULL, revenue=_AMOUNT_OR_NULL,
+        billingRateSource=_RATE_SOURCE, pricedBillableSeconds=_INT_OR_NULL,
+        revenueError=_STR_OR_NULL, role={"type": ["object", "null"]}),
     "WorklogInput": _obj(
         ["issueId", "startDate"], issueId=_INT, authorAccountId=_STR, startDate=_DATE,
         startTime=_STR, timeSpentSeconds=_INT, timeSpent=_STR, billableSeconds=_INT,
@@ -86,6 +98,7 @@ SCHEMAS = {
         ["worklogDescriptionOptional", "maxHoursPerDayPerUser", "policy"],
         allowLoggingOnClosedAccount=_BOOL, maxHoursPerDayPerUser={"type": "number"},
         numberOfDaysAllowedIntoFuture=_INT_OR_NULL, worklogDescriptionOptional=_BOOL,
+        currencyCode=_STR,
         policy={"type": "object"}),
     "Issue": _obj(["self", "id", "key", "summary", "project", "account"], self=_STR, id=_INT,
                   key=_STR, summary=_STR, status=_STR_OR_NULL, project=_obj(["id"], id=_INT),
@@ -111,6 +124,21 @@ SCHEMAS = {
         date=_DATE, accountIds={"type": "array", "items": _STR},
         assignments={"type": "array", "items": _obj(["accountId", "effectiveFrom"],
                                                     accountId=_STR, effectiveFrom=_DATE)}),
+    "Amount": AMOUNT,
+    "Rate": _obj(["id", "category", "scope", "rate", "effectiveDate"], self=_STR, id=_INT,
+                 category={"enum": ["BILLING", "COST"]}, scope=SCOPE, rate=AMOUNT,
+                 effectiveDate=_nullable(_DATE)),
+    "RateInput": _obj(["category", "scope", "rate"], category={"enum": ["BILLING", "COST"]},
+                      scope=SCOPE, rate=_obj(["value"], value=_NUM, currencyCode=_STR),
+                      effectiveDate=_DATE),
+    "RateResolution": _obj(
+        ["category", "date", "role", "rate", "source", "tried"], category=_STR, date=_DATE,
+        role=_obj(["id", "name"], id=_INT, name=_STR), rate=_AMOUNT_OR_NULL,
+        source={"type": ["object", "null"]}, error=_STR_OR_NULL,
+        tried={"type": "array", "items": {"type": "object", "required": ["type", "matched"]}}),
+    "ExchangeRate": _obj(["id", "fromCurrency", "toCurrency", "rate", "effectiveDate"],
+                         self=_STR, id=_INT, fromCurrency=_STR, toCurrency=_STR, rate=_NUM,
+                         effectiveDate=_DATE),
     "RoleMembersInput": _obj(["accountIds"], accountIds={"type": "array", "items": _STR},
                              effectiveFrom=_DATE),
 }
@@ -199,7 +227,8 @@ PATHS = {
                                "put": _op("Replace a work attribute", _ref("WorkAttribute")),
                                "delete": _op("Delete a work attribute", None, status="204")},
     "/globalconfiguration": {"get": _op("Global configuration", _ref("GlobalConfiguration")),
-                             "put": _op("Ours: change the worklog policy",
+                             "put": _op("Change the worklog policy and/or the base currency "
+                                        "(currencyCode); what is left out is kept",
                                         _ref("GlobalConfiguration"))},
     "/issues/{idOrKey}": {"get": _op("Ours: the synced issue and its account", _ref("Issue"))},
     "/tokens": {"get": _op("Ours: API tokens", _list_of("Token")),
@@ -218,6 +247,22 @@ PATHS = {
                    _ref("RoleMembers"), params=["date"]),
         "put": _op("From effectiveFrom (default today) exactly these people hold the role",
                    _ref("RoleMembers"), body="RoleMembersInput")},
+    "/rates": {"get": _op("Rates (site admins; account leads: their accounts' rates)",
+                          _page_of("Rate"), params=["category", "scopeType", "accountKey",
+                                                    "accountId", "roleId", *_PAGING]),
+               "post": _op("Create a rate", _ref("Rate"), body="RateInput")},
+    "/rates/{id}": {"get": _op("A rate", _ref("Rate")),
+                    "put": _op("Replace a rate", _ref("Rate"), body="RateInput"),
+                    "delete": _op("Delete a rate", None, status="204")},
+    "/rates/resolve": {"get": _op("The rate in force and why (scopes tried in order)",
+                                  _ref("RateResolution"),
+                                  params=["accountId", "accountKey", "date", "category"])},
+    "/exchange-rates": {"get": _op("Exchange rates", _list_of("ExchangeRate"),
+                                   params=["fromCurrency", "toCurrency"]),
+                        "post": _op("Create an exchange rate", _ref("ExchangeRate"))},
+    "/exchange-rates/{id}": {"get": _op("An exchange rate", _ref("ExchangeRate")),
+                             "put": _op("Replace an exchange rate", _ref("ExchangeRate")),
+                             "delete": _op("Delete an exchange rate", None, status="204")},
     "/sync/status": {"get": _op("Ours: backfill progress, inbox backlog, parked events",
                                 _ref("SyncStatus"))},
     "/sync/backfill": {"post": _op("Ours: copy the site's Jira again", _obj(

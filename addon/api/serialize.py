@@ -10,6 +10,7 @@ from flask import current_app
 from connect.context import current_context
 
 from ..domain.attributes import ACCOUNT_ATTRIBUTE
+from ..domain.money import round_money
 
 
 def api_base() -> str:
@@ -122,3 +123,100 @@ def role(r) -> dict:
     """Tempo's role plus our ``targetUtilizationPercent`` (capacity's target, or null)."""
     return {"self": f"{api_base()}/roles/{r.id}", "id": r.id, "name": r.name,
             "default": r.is_default, "targetUtilizationPercent": r.target_utilization_percent}
+
+
+def amount(value, currency: str | None) -> dict | None:
+    """Tempo's Amount, the value written from the Decimal at the currency's minor unit."""
+    if value is None or currency is None:
+        return None
+    return {"value": round_money(value, currency), "currencyCode": currency}
+
+
+def rate_value(value, currency: str | None) -> dict | None:
+    """An hourly rate as an Amount (rates keep up to four decimal places)."""
+    if value is None or currency is None:
+        return None
+    return {"value": plain(value), "currencyCode": currency}
+
+
+def plain(value):
+    """A Decimal without trailing zeros (27.5000 → 27.5, 100.0000 → 100)."""
+    return value.quantize(1) if value == value.to_integral() else value.normalize()
+
+
+def scope(row) -> dict:
+    body: dict = {"type": row.scope_type}
+    if row.account_key is not None:
+        body["accountKey"] = row.account_key
+    if row.role_id is not None:
+        body["roleId"] = row.role_id
+    if row.user_account_id is not None:
+        body["accountId"] = row.user_account_id
+    return body
+
+
+def rate(row) -> dict:
+    return {"self": f"{api_base()}/rates/{row.id}", "id": row.id, "category": row.category,
+            "scope": scope(row), "rate": rate_value(row.value, row.currency),
+            "effectiveDate": row.effective_date.isoformat() if row.effective_date else None}
+
+
+def rate_explanation(found, role_row, day) -> dict:
+    source = found.resolution.rate
+    matched = source.scope_key if source is not None else None
+    return {
+        "category": found.category, "date": day.isoformat(),
+        "role": {"id": role_row.id, "name": role_row.name},
+        "rate": rate_value(found.rate, found.currency),
+        "source": None if source is None else {
+            "id": source.id, "scope": scope(source),
+            "effectiveDate": source.effective_date.isoformat() if source.effective_date
+            else None, "rate": rate_value(source.value, source.currency)},
+        "tried": [{**_scope_of(s), "matched": s.key == matched}
+                  for s in found.resolution.tried],
+        "error": found.error,
+    }
+
+
+def _scope_of(s) -> dict:
+    body: dict = {"type": s.type}
+    if s.account_key is not None:
+        body["accountKey"] = s.account_key
+    if s.role_id is not None:
+        body["roleId"] = s.role_id
+    if s.user_account_id is not None:
+        body["accountId"] = s.user_account_id
+    return body
+
+
+def exchange_rate(row) -> dict:
+    return {"self": f"{api_base()}/exchange-rates/{row.id}", "id": row.id,
+            "fromCurrency": row.from_currency, "toCurrency": row.to_currency,
+            "rate": plain(row.rate),
+            "effectiveDate": row.effective_date.isoformat()}
+
+
+def worklog_money(w, *, costs: bool, revenue: bool) -> dict:
+    """Tempo's labor-actuals fields on a worklog, with where each rate came from; cost fields
+    only for callers who may see costs, revenue for them and the worklog's author."""
+    body: dict = {}
+    if costs:
+        body.update(costRate=rate_value(w.cost_rate, w.cost_currency),
+                    cost=amount(w.cost, w.cost_currency),
+                    costRateSource=_source(w.cost_rate_id, w.cost_rate_scope),
+                    costError=w.cost_error)
+    if revenue:
+        body.update(billingRate=rate_value(w.billing_rate, w.revenue_currency),
+                    revenue=amount(w.revenue, w.revenue_currency),
+                    billingRateSource=_source(w.billing_rate_id, w.billing_rate_scope),
+                    pricedBillableSeconds=w.priced_billable_seconds,
+                    revenueError=w.revenue_error)
+    if costs or revenue:
+        body["role"] = {"id": w.role_id} if w.role_id is not None else None
+    return body
+
+
+def _source(rate_id, scope_type) -> dict | None:
+    if rate_id is None:
+        return None
+    return {"id": rate_id, "scope": scope_type, "self": f"{api_base()}/rates/{rate_id}"}

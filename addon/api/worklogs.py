@@ -52,6 +52,7 @@ from .inputs import parse_time
 from .inputs import parse_updated_from
 from .inputs import query_list
 from .inputs import tenant_session
+from .money import worklog_money_access
 
 
 def _input(body: dict, *, caller: str, session, existing=None) -> WorklogInput:
@@ -115,17 +116,27 @@ def _push_now(worklog_id: int) -> None:
                               context.tenant_id, worklog_id, queue="sync")
 
 
+def _with_money(worklog, issue_key, access) -> dict:
+    body = serialize.worklog(worklog, issue_key)
+    if access is not None:
+        body.update(serialize.worklog_money(
+            worklog, costs=access.sees_costs(worklog.account_key),
+            revenue=access.sees_revenue(worklog.account_key, worklog.author_account_id)))
+    return body
+
+
 def _one(session, worklog) -> dict:
-    return serialize.worklog(worklog, issue_keys(session, {worklog.issue_jira_id}).get(
-        worklog.issue_jira_id))
+    key = issue_keys(session, {worklog.issue_jira_id}).get(worklog.issue_jira_id)
+    return _with_money(worklog, key, worklog_money_access(session))
 
 
 def _page(session, flt: WorklogFilter):
     page = page_from_request()
     rows, more = search_worklogs(session, flt, offset=page.offset, limit=page.limit)
     keys = issue_keys(session, {w.issue_jira_id for w in rows})
-    return jsonify(envelope([serialize.worklog(w, keys.get(w.issue_jira_id)) for w in rows],
-                            page, has_more=more))
+    access = worklog_money_access(session) if rows else None
+    return jsonify(envelope([_with_money(w, keys.get(w.issue_jira_id), access)
+                             for w in rows], page, has_more=more))
 
 
 def _filter_from_query(**fixed) -> WorklogFilter:
@@ -205,7 +216,7 @@ def create():
         _require_can_write(session, caller, data.author_account_id,
                            data.attributes.get(ACCOUNT_ATTRIBUTE))
         worklog = create_worklog(session, data, policy=load_policy(session),
-                                 today=_today(data.time_zone), actor=caller)
+                                 today=_today(data.time_zone), actor=caller, now=utcnow())
         worklog_id = worklog.id
     _push_now(worklog_id)
     return jsonify(_one(session, get_worklog(session, worklog_id)))
@@ -231,7 +242,7 @@ def update(worklog_id):
         _require_can_write(session, caller, data.author_account_id,
                            data.attributes.get(ACCOUNT_ATTRIBUTE))
         replace_worklog(session, worklog_id, data, policy=load_policy(session),
-                        today=_today(data.time_zone))
+                        today=_today(data.time_zone), now=utcnow())
     _push_now(worklog_id)
     return jsonify(_one(session, get_worklog(session, worklog_id)))
 

@@ -42,6 +42,7 @@ from .issues import issue_by_id
 from .issues import live_issue
 from .policy import WorklogPolicy
 from .policy import check_policy
+from .pricing import price_worklog
 
 
 @dataclass(frozen=True)
@@ -151,18 +152,20 @@ def _write(worklog: Worklog, data: WorklogInput, issue: JiraIssue, choice: Accou
 
 
 def create_worklog(session: Session, data: WorklogInput, *, policy: WorklogPolicy,
-                   today: date, actor: str) -> Worklog:
-    """Validate and store a new worklog, PENDING its push to Jira (the caller enqueues it)."""
+                   today: date, actor: str, now: datetime) -> Worklog:
+    """Validate, price and store a new worklog, PENDING its push to Jira (the caller enqueues
+    it)."""
     issue, choice, billable = _validate(session, data, policy, today=today, worklog_id=None)
     worklog = Worklog(created_by=actor)
     _write(worklog, data, issue, choice, billable)
+    price_worklog(session, worklog, now=now)
     session.add(worklog)
     session.flush()
     return worklog
 
 
 def replace_worklog(session: Session, worklog_id: int, data: WorklogInput, *,
-                    policy: WorklogPolicy, today: date) -> Worklog:
+                    policy: WorklogPolicy, today: date, now: datetime) -> Worklog:
     """PUT: every field replaced; the issue cannot change (as in Tempo)."""
     worklog = get_worklog(session, worklog_id)
     if str(data.issue_id) != worklog.issue_jira_id:
@@ -171,6 +174,7 @@ def replace_worklog(session: Session, worklog_id: int, data: WorklogInput, *,
     issue, choice, billable = _validate(session, data, policy, today=today,
                                         worklog_id=worklog.id)
     _write(worklog, data, issue, choice, billable)
+    price_worklog(session, worklog, now=now)
     return worklog
 
 
@@ -231,6 +235,7 @@ def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) 
         session.add(worklog)
     else:
         _follow_jira(session, worklog, mirror, issue)
+    price_worklog(session, worklog, now=now)
     return worklog
 
 

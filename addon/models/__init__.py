@@ -12,6 +12,8 @@ from .jira_mirror import JiraIssue
 from .jira_mirror import JiraProject
 from .jira_mirror import JiraUser
 from .jira_mirror import JiraWorklog
+from .money import ExchangeRate
+from .money import Rate
 from .role import Role
 from .role import RoleAssignment
 from .sync import InboxEvent
@@ -42,6 +44,8 @@ __all__ = [
     "JiraProject",
     "JiraUser",
     "JiraWorklog",
+    "ExchangeRate",
+    "Rate",
     "Role",
     "RoleAssignment",
     "SyncState",

@@ -71,6 +71,10 @@ class Account(TenantScoped, Timestamps, Base):
     # Tempo's monthlyBudget: estimated hours for a month (an integer in Tempo's API).
     monthly_budget: Mapped[int | None] = mapped_column(Integer)
     is_global: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Ours (billingRounding): billable time of each worklog rounded before it is priced.
+    billing_rounding_mode: Mapped[str] = mapped_column(String(8), nullable=False,
+                                                       default="NONE")
+    billing_rounding_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     customer: Mapped[Customer | None] = relationship(lazy="joined")
     category: Mapped[AccountCategory | None] = relationship(lazy="joined")

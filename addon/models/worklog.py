@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from datetime import datetime
 from datetime import time
+from decimal import Decimal
 
 from sqlalchemy import JSON
 from sqlalchemy import BigInteger
@@ -17,6 +18,7 @@ from sqlalchemy import Boolean
 from sqlalchemy import Date
 from sqlalchemy import Index
 from sqlalchemy import Integer
+from sqlalchemy import Numeric
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import Time
@@ -60,6 +62,7 @@ class Worklog(TenantScoped, Timestamps, Base):
         Index("ix_worklogs_tenant_author_date", "tenant_id", "author_account_id", "start_date"),
         Index("ix_worklogs_tenant_date", "tenant_id", "start_date", "id"),
         Index("ix_worklogs_tenant_updated", "tenant_id", "updated_at"),
+        Index("ix_worklogs_tenant_account_date", "tenant_id", "account_key", "start_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)  # tempoWorklogId
@@ -86,6 +89,28 @@ class Worklog(TenantScoped, Timestamps, Base):
     pushed_as: Mapped[str | None] = mapped_column(String(16))
     created_by: Mapped[str | None] = mapped_column(String(128))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Priced amounts (addon.domain.pricing): a snapshot of the rate table on the work day,
+    # re-computed when rates, roles or exchange rates change, frozen once approved. Reports
+    # are plain GROUP BYs over these columns. An amount that cannot be computed is null and
+    # its *_error says what is missing.
+    role_id: Mapped[int | None] = mapped_column(Integer)
+    cost_rate: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    cost_rate_id: Mapped[int | None] = mapped_column(Integer)
+    cost_rate_scope: Mapped[str | None] = mapped_column(String(16))
+    cost: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
+    cost_currency: Mapped[str | None] = mapped_column(String(3))
+    cost_error: Mapped[str | None] = mapped_column(Text)
+    billing_rate: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    billing_rate_id: Mapped[int | None] = mapped_column(Integer)
+    billing_rate_scope: Mapped[str | None] = mapped_column(String(16))
+    priced_billable_seconds: Mapped[int | None] = mapped_column(BigInteger)
+    revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
+    revenue_currency: Mapped[str | None] = mapped_column(String(3))
+    revenue_base: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
+    revenue_error: Mapped[str | None] = mapped_column(Text)
+    priced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set by approvals: the amounts above no longer follow the rate table.
+    frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ApiToken(TenantScoped, Base):
