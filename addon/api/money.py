@@ -22,7 +22,7 @@ from ..domain.access import MoneyAccess
 from ..domain.access import money_access
 from ..domain.errors import Forbidden
 from ..domain.pricing import explain_rate
-from ..domain.pricing import request_repricing
+from ..domain.repricing import request_repricing
 from ..domain.roles import get_role
 from ..errors import ApiError
 from ..jobs import REPRICE_JOB

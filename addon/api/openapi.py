@@ -84,7 +84,19 @@ SCHEMAS = {
         contact={"type": ["object", "null"]}, category=_nullable(_ref("Category")),
         customer=_nullable(_ref("Customer")), links=_obj(["self"], self=_STR),
         contractType={"enum": ["TIME_AND_MATERIALS", "FIXED_FEE", "RETAINER"]},
-        currency=_STR, billableByDefault=_BOOL),
+        currency=_STR, billableByDefault=_BOOL,
+        billingRounding=_obj(["mode", "minutes"], mode={"enum": ["NONE", "UP", "NEAREST"]},
+                             minutes={"enum": [1, 6, 15, 30]}),
+        timeAndMaterials={"type": ["object", "null"], "properties": {
+            "capAmount": _AMOUNT_OR_NULL, "capHours": {"type": ["number", "null"]}}},
+        fixedFee={"type": ["object", "null"], "properties": {
+            "price": AMOUNT, "budgetedHours": _NUM,
+            "recognition": {"enum": ["PERCENT_COMPLETE", "MILESTONES"]}}},
+        retainer={"type": ["object", "null"], "properties": {
+            "monthlyFee": AMOUNT, "includedHours": _NUM, "rolloverMonths": _INT}},
+        budgetThresholds={"type": "array", "items": _INT,
+                          "description": "Ours, like every commercial term here: kept when a "
+                                         "PUT leaves it out; null resets it."}),
     "AccountLink": _obj(["id", "default", "scope", "account"], self=_STR_OR_NULL,
                         id=_INT_OR_NULL, default=_BOOL,
                         scope=_obj(["id", "type"], self=_STR, id=_INT, type={"const": "PROJECT"}),
@@ -139,6 +151,24 @@ SCHEMAS = {
     "ExchangeRate": _obj(["id", "fromCurrency", "toCurrency", "rate", "effectiveDate"],
                          self=_STR, id=_INT, fromCurrency=_STR, toCurrency=_STR, rate=_NUM,
                          effectiveDate=_DATE),
+    "Expense": _obj(
+        ["id", "accountKey", "date", "category", "amount", "billable", "markupPercent",
+         "authorAccountId"], self=_STR, id=_INT, accountKey=_STR, issueId=_INT_OR_NULL,
+        date=_DATE, category=_STR, amount=AMOUNT, billable=_BOOL, markupPercent=_NUM,
+        description=_STR, authorAccountId=_STR, cost=_AMOUNT_OR_NULL,
+        revenue=_AMOUNT_OR_NULL, error=_STR_OR_NULL),
+    "ExpenseInput": _obj(["accountKey", "date", "category", "amount"], accountKey=_STR,
+                         issueId=_INT, date=_DATE, category=_STR,
+                         amount=_obj(["value", "currencyCode"], value=_NUM, currencyCode=_STR),
+                         billable=_BOOL, markupPercent=_NUM, description=_STR,
+                         authorAccountId=_STR),
+    "Milestone": _obj(["id", "name", "value", "issue", "recognized"], id=_INT, name=_STR,
+                      value=AMOUNT, issue={"type": "object"}, recognized=_BOOL),
+    "BudgetAlert": _obj(["threshold", "burnPercent", "crossedAt"], threshold=_INT,
+                        period=_STR_OR_NULL, burnPercent=_NUM, crossedAt=_INSTANT),
+    "FinancialSummary": _obj(["date", "cost", "revenue"], date=_DATE, cost={"type": "object"},
+                             revenue={"type": ["object", "null"]}, error=_STR_OR_NULL,
+                             forecast={"type": "object"}),
     "RoleMembersInput": _obj(["accountIds"], accountIds={"type": "array", "items": _STR},
                              effectiveFrom=_DATE),
 }
@@ -263,6 +293,23 @@ PATHS = {
     "/exchange-rates/{id}": {"get": _op("An exchange rate", _ref("ExchangeRate")),
                              "put": _op("Replace an exchange rate", _ref("ExchangeRate")),
                              "delete": _op("Delete an exchange rate", None, status="204")},
+    "/expenses": {"get": _op("Expenses you may see", _page_of("Expense"),
+                             params=["from", "to", *_PAGING]),
+                  "post": _op("Record an expense", _ref("Expense"), body="ExpenseInput")},
+    "/expenses/{id}": {"get": _op("An expense", _ref("Expense")),
+                       "put": _op("Replace an expense", _ref("Expense"), body="ExpenseInput"),
+                       "delete": _op("Delete an expense", None, status="204")},
+    "/accounts/{key}/milestones": {
+        "get": _op("Milestones of a fixed-fee account", _list_of("Milestone")),
+        "post": _op("Add a milestone", _ref("Milestone"))},
+    "/accounts/{key}/milestones/{id}": {
+        "put": _op("Replace a milestone", _ref("Milestone")),
+        "delete": _op("Delete a milestone", None, status="204")},
+    "/accounts/{key}/alerts": {"get": _op("Budget thresholds crossed (each once) and the "
+                                          "burn now", _list_of("BudgetAlert"))},
+    "/accounts/{key}/financials/summary": {"get": _op(
+        "Tempo's financial summary, in the base currency", _ref("FinancialSummary"),
+        params=["date"])},
     "/sync/status": {"get": _op("Ours: backfill progress, inbox backlog, parked events",
                                 _ref("SyncStatus"))},
     "/sync/backfill": {"post": _op("Ours: copy the site's Jira again", _obj(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC
 from datetime import datetime
+from decimal import Decimal
 
 from flask import current_app
 
@@ -97,7 +98,30 @@ def account(a) -> dict:
         "links": {"self": f"{api_base()}/accounts/{a.key}/links"},
         "contractType": a.contract_type, "currency": a.currency,
         "billableByDefault": a.bills_by_default,
+        **account_terms(a),
     }
+
+
+def account_terms(a) -> dict:
+    """Ours: the account's commercial terms (kept when a PUT leaves them out)."""
+    return {
+        "billingRounding": {"mode": a.billing_rounding_mode or "NONE",
+                            "minutes": a.billing_rounding_minutes or 1},
+        "timeAndMaterials": None if a.cap_amount is None and a.cap_hours is None else {
+            "capAmount": amount(a.cap_amount, a.currency),
+            "capHours": _hours(a.cap_hours)},
+        "fixedFee": None if a.fixed_price is None else {
+            "price": amount(a.fixed_price, a.currency), "budgetedHours": _hours(a.budgeted_hours),
+            "recognition": a.recognition},
+        "retainer": None if a.retainer_fee is None else {
+            "monthlyFee": amount(a.retainer_fee, a.currency),
+            "includedHours": _hours(a.retainer_hours), "rolloverMonths": a.rollover_months},
+        "budgetThresholds": list(a.budget_thresholds or [75, 90, 100]),
+    }
+
+
+def _hours(value):
+    return None if value is None else plain(value)
 
 
 def account_link(link) -> dict:
@@ -220,3 +244,68 @@ def _source(rate_id, scope_type) -> dict | None:
     if rate_id is None:
         return None
     return {"id": rate_id, "scope": scope_type, "self": f"{api_base()}/rates/{rate_id}"}
+
+
+def expense(row, *, money: bool) -> dict:
+    body = {"self": f"{api_base()}/expenses/{row.id}", "id": row.id,
+            "accountKey": row.account_key, "issueId": jira_id(row.issue_jira_id),
+            "date": row.date.isoformat(), "category": row.category,
+            "amount": amount(row.amount, row.currency), "billable": row.billable,
+            "markupPercent": plain(row.markup_percent), "description": row.description,
+            "authorAccountId": row.author_account_id}
+    if money:
+        body.update(cost=amount(row.cost_base, row.cost_currency),
+                    revenue=amount(row.revenue, row.revenue_currency), error=row.price_error)
+    return body
+
+
+def milestone(row, issue, currency: str) -> dict:
+    return {"id": row.id, "name": row.name, "value": amount(row.value, currency),
+            "issue": {"id": jira_id(issue.jira_id), "key": issue.key,
+                      "status": issue.status, "statusCategory": issue.status_category},
+            "recognized": issue.status_category == "done"}
+
+
+def budget_alert(row) -> dict:
+    return {"threshold": row.threshold, "period": row.period or None,
+            "burnPercent": row.burn_percent, "crossedAt": instant(row.crossed_at)}
+
+
+def burn(b, currency: str) -> dict:
+    return {"percent": b.percent, "period": b.period or None,
+            "budget": amount(b.budget, currency), "used": amount(b.used, currency)
+            if b.used is not None and b.budget is not None else None,
+            "budgetHours": b.budget_hours, "usedHours": b.used_hours}
+
+
+def financial_summary(s, day) -> dict:
+    """Tempo's financial summary shape, in the base currency."""
+    base = s.currency
+    total_cost = s.labor_cost + s.expense_cost
+    revenue = s.revenue_base
+    body = {
+        "date": day.isoformat(),
+        "cost": {"budget": amount(s.budget, base), "actual": {
+            "labor": amount(s.labor_cost, base), "expense": amount(s.expense_cost, base),
+            "total": amount(total_cost, base),
+            "remainingBudget": amount(s.budget - total_cost, base) if s.budget is not None
+            else None}},
+        "revenue": None, "error": s.error,
+        "recognizedInAccountCurrency": {
+            "labor": amount(s.recognition.labor, s.recognition.currency),
+            "fixedRevenue": amount(s.recognition.fixed, s.recognition.currency),
+            "expense": amount(s.recognition.expenses, s.recognition.currency)},
+    }
+    if revenue is not None:
+        profit = revenue.total - total_cost
+        margin = (profit * 100 / revenue.total).quantize(Decimal("0.01")) if revenue.total \
+            else None
+        body["revenue"] = {"actual": {
+            "labor": amount(revenue.labor, base), "fixedRevenue": amount(revenue.fixed, base),
+            "expense": amount(revenue.expenses, base), "total": amount(revenue.total, base),
+            "profit": amount(profit, base), "netProfitMargin": {"value": margin}}}
+    if s.forecast_cost is not None:
+        body["forecast"] = {"costAtCompletion": amount(s.forecast_cost, base),
+                            "marginAtCompletion": amount(s.forecast_margin, base),
+                            "marginAtRisk": s.forecast_margin < 0}
+    return body

@@ -7,9 +7,8 @@ also converted into the base currency (``revenue_base``) with the exchange rate 
 so reports are plain sums of rounded lines. Anything that cannot be computed is left null with
 an error naming what is missing — never priced as zero.
 
-Amounts follow the rate table until the worklog is frozen (approved): ``reprice`` recomputes
-every unfrozen line in batches when rates, roles, exchange rates or account terms change, and
-records when it finished (``pricing_status``).
+Amounts follow the rate table until the worklog is frozen (approved); ``repricing.reprice``
+recomputes every unfrozen line when rates, roles, exchange rates or account terms change.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..models import Account
-from ..models import TenantSetting
 from ..models import Worklog
 from ..models.money import BILLING
 from ..models.money import COST
@@ -43,7 +41,6 @@ from .roles import default_role
 from .roles import role_id_of
 from .roles import role_on_day_sql
 
-PRICING_SETTING = "pricing"
 BATCH = 5000
 ROUNDING_MODES = ("NONE", "UP", "NEAREST")
 ROUNDING_MINUTES = (1, 6, 15, 30)
@@ -190,41 +187,13 @@ def price_worklog(session: Session, worklog: Worklog, *, now: datetime) -> None:
     worklog.priced_at = now
 
 
-def request_repricing(session: Session, *, now: datetime) -> int:
-    """Note that prices must follow a change (the caller enqueues the job after commit).
-    Returns the generation the job will bring the worklogs to."""
-    setting = session.get(TenantSetting, (session.tenant_id, PRICING_SETTING))
-    state = dict(setting.value) if setting else {"requested": 0, "done": 0}
-    state["requested"] = state.get("requested", 0) + 1
-    state["requested_at"] = now.isoformat()
-    if setting is None:
-        session.add(TenantSetting(name=PRICING_SETTING, value=state))
-    else:
-        setting.value = state
-    return state["requested"]
-
-
-def pricing_status(session: Session) -> dict:
-    """``{upToDate, requestedAt, finishedAt}``: whether every unfrozen line follows the rates."""
-    setting = session.get(TenantSetting, (session.tenant_id, PRICING_SETTING))
-    state = setting.value if setting else {}
-    return {"upToDate": state.get("done", 0) >= state.get("requested", 0),
-            "requestedAt": state.get("requested_at"), "finishedAt": state.get("finished_at")}
-
-
-def reprice(session: Session, tenant_id: int, *, now: datetime) -> int:
+def reprice_worklogs(session: Session, tenant_id: int, ctx: PricingContext, *,
+                     now: datetime) -> int:
     """Re-price every live, unfrozen worklog of the tenant in batches; returns how many.
 
     The role on each line's day comes from one set-based expression; the lines are priced
-    with in-memory rate and exchange tables and written back by primary key. Safe to run
-    twice; a run that finds nothing requested since the last one does nothing.
+    with the in-memory rate and exchange tables and written back by primary key.
     """
-    setting = session.get(TenantSetting, (tenant_id, PRICING_SETTING))
-    state = dict(setting.value) if setting else {"requested": 0, "done": 0}
-    target = state.get("requested", 0)
-    if setting is not None and state.get("done", 0) >= target:
-        return 0
-    ctx = PricingContext.load(session)
     role_expr = role_on_day_sql(tenant_id, Worklog.author_account_id, Worklog.start_date,
                                 default_role(session, tenant_id).id)
     count, after = 0, 0
@@ -236,12 +205,10 @@ def reprice(session: Session, tenant_id: int, *, now: datetime) -> int:
                                     Worklog.deleted_at.is_(None), Worklog.frozen_at.is_(None))
             .order_by(Worklog.id).limit(BATCH)).all()
         if not rows:
-            break
+            return count
         _write_prices(session, tenant_id, [(row[0], price_line(ctx, LineInput(*row[1:])))
                                            for row in rows], now)
         count, after = count + len(rows), rows[-1][0]
-    _finish(session, tenant_id, target, now)
-    return count
 
 
 def _write_prices(session: Session, tenant_id: int, priced, now: datetime) -> None:
@@ -254,17 +221,6 @@ def _write_prices(session: Session, tenant_id: int, priced, now: datetime) -> No
         {"b_id": worklog_id, "b_priced_at": now,
          **{f"b_{name}": value for name, value in asdict(price).items()}}
         for worklog_id, price in priced])
-
-
-def _finish(session: Session, tenant_id: int, target: int, now: datetime) -> None:
-    setting = session.get(TenantSetting, (tenant_id, PRICING_SETTING))
-    state = dict(setting.value) if setting else {"requested": target}
-    state["done"] = max(state.get("done", 0), target)
-    state["finished_at"] = now.isoformat()
-    if setting is None:
-        session.add(TenantSetting(name=PRICING_SETTING, value=state))
-    else:
-        setting.value = state
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from .attributes import ACCOUNT_ATTRIBUTE
 from .attributes import list_attributes
 from .attributes import missing_required
 from .attributes import validate_values
+from .budgets import record_crossings
 from .errors import FieldProblem
 from .errors import InvalidInput
 from .errors import NotFound
@@ -161,6 +162,7 @@ def create_worklog(session: Session, data: WorklogInput, *, policy: WorklogPolic
     price_worklog(session, worklog, now=now)
     session.add(worklog)
     session.flush()
+    record_crossings(session, worklog.account_key, day=worklog.start_date, now=now)
     return worklog
 
 
@@ -175,6 +177,7 @@ def replace_worklog(session: Session, worklog_id: int, data: WorklogInput, *,
                                         worklog_id=worklog.id)
     _write(worklog, data, issue, choice, billable)
     price_worklog(session, worklog, now=now)
+    record_crossings(session, worklog.account_key, day=worklog.start_date, now=now)
     return worklog
 
 
@@ -236,6 +239,7 @@ def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) 
     else:
         _follow_jira(session, worklog, mirror, issue)
     price_worklog(session, worklog, now=now)
+    record_crossings(session, worklog.account_key, day=worklog.start_date, now=now)
     return worklog
 
 

@@ -12,7 +12,10 @@ from .jira_mirror import JiraIssue
 from .jira_mirror import JiraProject
 from .jira_mirror import JiraUser
 from .jira_mirror import JiraWorklog
+from .money import BudgetAlert
 from .money import ExchangeRate
+from .money import Expense
+from .money import Milestone
 from .money import Rate
 from .role import Role
 from .role import RoleAssignment
@@ -44,7 +47,10 @@ __all__ = [
     "JiraProject",
     "JiraUser",
     "JiraWorklog",
+    "BudgetAlert",
     "ExchangeRate",
+    "Expense",
+    "Milestone",
     "Rate",
     "Role",
     "RoleAssignment",

@@ -9,13 +9,17 @@ that day, else the initial one.
 from __future__ import annotations
 
 from datetime import date
+from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import Boolean
 from sqlalchemy import Date
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
+from sqlalchemy import Integer
 from sqlalchemy import Numeric
 from sqlalchemy import String
+from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import text
 from sqlalchemy.orm import Mapped
@@ -24,6 +28,7 @@ from sqlalchemy.orm import mapped_column
 from .base import Base
 from .base import TenantScoped
 from .base import Timestamps
+from .base import UTCDateTime
 
 BILLING = "BILLING"
 COST = "COST"
@@ -75,3 +80,64 @@ def scope_key(scope_type: str, *, account_key: str | None = None, role_id: int |
              "ACCOUNT": (account_key,), "ACCOUNT_ROLE": (account_key, role_id),
              "ACCOUNT_USER": (account_key, user_account_id)}[scope_type]
     return "|".join([scope_type, *(str(p) for p in parts)])
+
+
+class Expense(TenantScoped, Timestamps, Base):
+    """Money spent for an account (travel, licences…): cost, and revenue when billable.
+
+    ``cost_base``/``revenue``/``revenue_base`` are priced like worklogs (converted on the
+    expense's date; null with ``price_error`` when an exchange rate is missing).
+    """
+
+    __tablename__ = "expenses"
+    __table_args__ = (Index("ix_expenses_tenant_account_date", "tenant_id", "account_key",
+                            "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_key: Mapped[str] = mapped_column(String(255), nullable=False)
+    issue_jira_id: Mapped[str | None] = mapped_column(String(32))
+    project_jira_id: Mapped[str | None] = mapped_column(String(32))
+    date: Mapped[date] = mapped_column(Date, nullable=False)
+    category: Mapped[str] = mapped_column(String(64), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Numeric(18, 3), nullable=False)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    billable: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    markup_percent: Mapped[Decimal] = mapped_column(Numeric(7, 2), nullable=False,
+                                                    default=Decimal(0))
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    author_account_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    cost_base: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
+    cost_currency: Mapped[str | None] = mapped_column(String(3))
+    revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
+    revenue_currency: Mapped[str | None] = mapped_column(String(3))
+    revenue_base: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
+    price_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Milestone(TenantScoped, Timestamps, Base):
+    """A fixed-fee account's milestone: an epic or issue whose value is recognized as revenue
+    when its Jira status category becomes done."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (UniqueConstraint("tenant_id", "account_key", "issue_jira_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_key: Mapped[str] = mapped_column(String(255), nullable=False, index=True)
+    issue_jira_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    value: Mapped[Decimal] = mapped_column(Numeric(18, 3), nullable=False)
+
+
+class BudgetAlert(TenantScoped, Base):
+    """One budget threshold crossed, recorded once (per month for retainers): the unique
+    constraint makes a second record impossible even when worklogs arrive concurrently."""
+
+    __tablename__ = "budget_alerts"
+    __table_args__ = (UniqueConstraint("tenant_id", "account_key", "period", "threshold"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_key: Mapped[str] = mapped_column(String(255), nullable=False)
+    period: Mapped[str] = mapped_column(String(7), nullable=False)   # "" or "YYYY-MM"
+    threshold: Mapped[int] = mapped_column(Integer, nullable=False)
+    burn_percent: Mapped[Decimal] = mapped_column(Numeric(9, 2), nullable=False)
+    crossed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from addon.domain.pricing import reprice
+from addon.domain.repricing import reprice
 from addon.models.base import utcnow
 
 from ..runtime import database
