@@ -20,6 +20,7 @@ def init_app(app) -> None:
     from . import issues  # noqa: F401
     from . import money  # noqa: F401
     from . import openapi  # noqa: F401
+    from . import reports  # noqa: F401
     from . import roles  # noqa: F401
     from . import sync  # noqa: F401
     from . import tokens  # noqa: F401

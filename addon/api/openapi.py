@@ -169,6 +169,33 @@ SCHEMAS = {
     "FinancialSummary": _obj(["date", "cost", "revenue"], date=_DATE, cost={"type": "object"},
                              revenue={"type": ["object", "null"]}, error=_STR_OR_NULL,
                              forecast={"type": "object"}),
+    "CostRow": {"type": "object", "required": [
+        "group", "timeSpentSeconds", "billableSeconds", "nonBillableSeconds", "cost", "revenue",
+        "expenses", "margin", "marginPercent", "budget", "burnPercent", "remaining"],
+        "properties": {"group": _obj(["type", "id", "name"], type=_STR, name=_STR_OR_NULL),
+                       "timeSpentSeconds": _INT, "billableSeconds": _INT,
+                       "nonBillableSeconds": _INT, "cost": _AMOUNT_OR_NULL,
+                       "revenue": _AMOUNT_OR_NULL, "expenses": _AMOUNT_OR_NULL,
+                       "margin": _AMOUNT_OR_NULL, "marginPercent": {"type": ["number", "null"]},
+                       "budget": _AMOUNT_OR_NULL, "burnPercent": {"type": ["number", "null"]},
+                       "drillDown": _STR_OR_NULL,
+                       "rows": {"type": "array", "items": {"$ref": "#/components/schemas/"
+                                                                    "CostRow"}}}},
+    "CostReport": _obj(["rows", "totals", "errors", "currencyCode"], self=_STR, currencyCode=_STR,
+                       rows={"type": "array", "items": _ref("CostRow")},
+                       totals={"type": "object"}, errors={"type": "array"},
+                       pricing=_obj(["upToDate"], upToDate=_BOOL)),
+    "EstimateVsActual": _obj(["results"], self=_STR, metadata=_ref("ListMetadata"),
+                             results={"type": "array", "items": _obj(
+                                 ["originalEstimateSeconds", "timeSpentSeconds", "overEstimate"],
+                                 epic={"type": ["object", "null"]},
+                                 originalEstimateSeconds=_INT, timeSpentSeconds=_INT,
+                                 overEstimate=_BOOL)}),
+    "BillableRatio": _obj(["results"], self=_STR, metadata=_ref("ListMetadata"),
+                          results={"type": "array", "items": _obj(
+                              ["group", "timeSpentSeconds", "billableSeconds", "billableRatio"],
+                              group={"type": "object"}, timeSpentSeconds=_INT,
+                              billableSeconds=_INT, billableRatio={"type": ["number", "null"]})}),
     "RoleMembersInput": _obj(["accountIds"], accountIds={"type": "array", "items": _STR},
                              effectiveFrom=_DATE),
 }
@@ -310,6 +337,17 @@ PATHS = {
     "/accounts/{key}/financials/summary": {"get": _op(
         "Tempo's financial summary, in the base currency", _ref("FinancialSummary"),
         params=["date"])},
+    "/reports/costs": {"get": _op(
+        "Cost, revenue and margin by one or two of account, customer, project, epic, issue, "
+        "user, role, month, week (format=csv|xlsx for files)", _ref("CostReport"),
+        params=["from", "to", "groupBy", "accountKey", "customerKey", "projectId",
+                "accountId", "roleId", "epicId", "issueId", "format"])},
+    "/reports/estimate-vs-actual": {"get": _op("Estimates vs time logged, by epic",
+                                               _ref("EstimateVsActual"),
+                                               params=["projectId", "accountKey"])},
+    "/reports/billable-ratio": {"get": _op("Billable ÷ total hours by user or account",
+                                           _ref("BillableRatio"),
+                                           params=["from", "to", "groupBy"])},
     "/sync/status": {"get": _op("Ours: backfill progress, inbox backlog, parked events",
                                 _ref("SyncStatus"))},
     "/sync/backfill": {"post": _op("Ours: copy the site's Jira again", _obj(

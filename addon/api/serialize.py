@@ -309,3 +309,64 @@ def financial_summary(s, day) -> dict:
                             "marginAtCompletion": amount(s.forecast_margin, base),
                             "marginAtRisk": s.forecast_margin < 0}
     return body
+
+
+def _figures(f, currency: str) -> dict:
+    margin = f.margin
+    percent = None
+    if margin is not None and f.revenue:
+        percent = (margin * 100 / f.revenue).quantize(Decimal("0.01"))
+    return {"timeSpentSeconds": f.time_spent_seconds, "billableSeconds": f.billable_seconds,
+            "nonBillableSeconds": f.time_spent_seconds - f.billable_seconds,
+            "cost": amount(f.cost, currency), "expenses": amount(f.expenses, currency),
+            "revenue": amount(f.revenue, currency), "margin": amount(margin, currency),
+            "marginPercent": percent}
+
+
+def _report_row(row, currency: str, link) -> dict:
+    body = {"group": {"type": row.type, "id": row.id, "name": row.name},
+            **_figures(row.figures, currency), "budget": None, "burnPercent": None,
+            "remaining": None, "drillDown": link(row)}
+    b = row.budget
+    if b is not None and b.percent is not None:
+        account_currency = b.currency
+        body["budget"] = amount(b.budget, account_currency)
+        body["burnPercent"] = b.percent
+        if b.budget is not None and b.used is not None:
+            body["remaining"] = amount(b.budget - b.used, account_currency)
+        elif b.budget_hours is not None and b.used_hours is not None:
+            body["remaining"] = {"hours": b.budget_hours - b.used_hours}
+    if row.rows:
+        body["rows"] = [_report_row(child, currency, link) for child in row.rows]
+    return body
+
+
+def cost_report(report, link) -> dict:
+    q = report.query
+    return {
+        "self": f"{api_base()}/reports/costs",
+        "from": q.date_from.isoformat(), "to": q.date_to.isoformat(),
+        "groupBy": list(q.group_by), "currencyCode": report.currency,
+        "rows": [_report_row(r, report.currency, link) for r in report.rows],
+        "totals": {**_figures(report.totals, report.currency),
+                   "revenueByCurrency": [amount(v, c) for c, v in report.native_revenue]},
+        "errors": [{"message": m, "code": "unpriced"} for m in report.errors],
+        "pricing": report.pricing,
+    }
+
+
+def estimate_rows(rows) -> dict:
+    results = [{"epic": {"id": jira_id(r.epic_id), "key": r.epic_key, "summary": r.summary}
+                if r.epic_id else None,
+                "originalEstimateSeconds": r.estimate_seconds,
+                "timeSpentSeconds": r.logged_seconds, "overEstimate": r.over} for r in rows]
+    return {"self": f"{api_base()}/reports/estimate-vs-actual",
+            "metadata": {"count": len(results)}, "results": results}
+
+
+def ratio_rows(rows, group: str, date_from, date_to) -> dict:
+    results = [{"group": {"type": group, "id": r.id, "name": r.name},
+                "timeSpentSeconds": r.time_spent_seconds, "billableSeconds": r.billable_seconds,
+                "billableRatio": r.ratio} for r in rows]
+    return {"self": f"{api_base()}/reports/billable-ratio", "from": date_from.isoformat(),
+            "to": date_to.isoformat(), "metadata": {"count": len(results)}, "results": results}

@@ -56,6 +56,7 @@ class Burn:
     budget_hours: Decimal | None
     used_hours: Decimal | None
     period: str = ""
+    currency: str | None = None
 
 
 def usage(session: Session, account_key: str, *, date_from: date | None = None,
@@ -136,17 +137,18 @@ def burn(session: Session, account: Account, *, day: date) -> Burn:
         allowance = retainer_allowance(session, account, start)
         hours = hours_of(used.billable_seconds)
         return Burn(_percent(hours, allowance), account.retainer_fee, None, allowance, hours,
-                    start.strftime("%Y-%m"))
+                    start.strftime("%Y-%m"), account.currency)
     used = usage(session, account.key)
     if account.contract_type == "FIXED_FEE":
         hours = hours_of(used.time_spent_seconds)
-        return Burn(_percent(hours, account.budgeted_hours), account.fixed_price, used.cost,
-                    account.budgeted_hours, hours)
+        return Burn(_percent(hours, account.budgeted_hours), account.fixed_price, None,
+                    account.budgeted_hours, hours, "", account.currency)
     hours = hours_of(used.billable_seconds)
     measures = [p for p in (_percent(used.revenue, account.cap_amount),
                             _percent(hours, account.cap_hours)) if p is not None]
-    return Burn(max(measures) if measures else None, account.cap_amount, used.revenue,
-                account.cap_hours, hours)
+    return Burn(max(measures) if measures else None, account.cap_amount,
+                used.revenue if account.cap_amount is not None else None, account.cap_hours,
+                hours, "", account.currency)
 
 
 def record_crossings(session: Session, account_key: str | None, *, day: date,
