@@ -41,6 +41,7 @@ def billable_ratio(session: Session, tenant_id: int, *, date_from: date, date_to
     if author is not None:
         query = query.where(Worklog.author_account_id == author)
     found = session.execute(query).all()
-    labels = names(session, "user" if group_by == "user" else "account", {r[0] for r in found})
+    labels = names(session, tenant_id, "user" if group_by == "user" else "account",
+                   {r[0] for r in found})
     rows = [RatioRow(k, labels.get(k), int(t or 0), int(b or 0)) for k, t, b in found]
     return sorted(rows, key=lambda r: (r.name is None, r.name or ""))

@@ -13,11 +13,10 @@ from dataclasses import field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_
 from sqlalchemy import func
+from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
-from sqlalchemy import union_all
 from sqlalchemy.orm import Session
 
 from ...models import Account
@@ -30,9 +29,9 @@ from ..repricing import pricing_status
 from .dimensions import DIMENSIONS
 from .dimensions import Joiner
 from .dimensions import epic_of
-from .dimensions import expense_lines
+from .dimensions import expense_source
 from .dimensions import names
-from .dimensions import worklog_lines
+from .dimensions import worklog_source
 
 ZERO = Decimal(0)
 
@@ -115,41 +114,54 @@ def validate(group_by: list[str], date_from, date_to) -> tuple[str, ...]:
     return tuple(group_by)
 
 
-def _filtered(session: Session, query: CostQuery, joiner: Joiner):
-    c = joiner.lines.c
-    conditions = [c.day >= query.date_from, c.day <= query.date_to]
+def _conditions(query: CostQuery, joiner: Joiner, base: list) -> list:
+    c = joiner.cols
+    conditions = [*base, c["day"] >= query.date_from, c["day"] <= query.date_to]
     if query.account_key:
-        conditions.append(c.account_key == query.account_key)
+        conditions.append(c["account_key"] == query.account_key)
     if query.accounts is not None:
-        conditions.append(c.account_key.in_(sorted(query.accounts)))
+        conditions.append(c["account_key"].in_(sorted(query.accounts)))
     if query.customer_key:
         keys = select(Account.key).join(Customer, Customer.id == Account.customer_id).where(
-            Customer.key == query.customer_key)
-        conditions.append(c.account_key.in_(keys))
-    for column, value in ((c.project_id, query.project_id), (c.author, query.author),
-                          (c.role_id, query.role_id), (c.issue_id, query.issue_id)):
+            Account.tenant_id == joiner.tenant_id, Customer.key == query.customer_key)
+        conditions.append(c["account_key"].in_(keys))
+    for name, value in (("project_id", query.project_id), ("author", query.author),
+                        ("issue_id", query.issue_id)):
         if value is not None:
-            conditions.append(column == value)
+            conditions.append(c[name] == value)
+    if query.role_id is not None:
+        conditions.append(c["role_id"] == query.role_id)  # expenses have no role: excluded
     if query.epic_id:
-        conditions.append(epic_of(*joiner._issue_chain()) == query.epic_id)
-    return and_(*conditions)
+        conditions.append(epic_of(*joiner.issue_chain()) == query.epic_id)
+    return conditions
 
 
-def _aggregate(session: Session, tenant_id: int, query: CostQuery):
-    lines = union_all(worklog_lines(tenant_id), expense_lines(tenant_id)).subquery("lines")
-    joiner = Joiner(session, lines, tenant_id)
-    keys = [joiner.expression(g).label(f"g{i}") for i, g in enumerate(query.group_by)]
-    where = _filtered(session, query, joiner)
-    c = lines.c
-    statement = select(
-        *keys, func.sum(c.seconds), func.sum(c.billable), func.sum(c.labor_cost),
-        func.sum(c.expense_cost), func.sum(c.revenue), func.sum(c.cost_missing),
-        func.sum(c.revenue_missing)).select_from(joiner.source).where(where).group_by(*keys)
-    return session.execute(statement).all(), lines, joiner, where
+_FIGURES = ("seconds", "billable", "labor_cost", "expense_cost", "revenue")
+
+
+def _aggregate(session: Session, tenant_id: int, query: CostQuery, source,
+               base) -> tuple[list, list[str]]:
+    """One GROUP BY over one kind of line: (group keys…, currency, figures…, missing counts).
+
+    Executed on the session's connection: every table is filtered by tenant explicitly, and
+    Core execution skips the ORM's per-statement work (this is the report's hot path).
+    """
+    joiner = Joiner(session, source, tenant_id)
+    keys = [joiner.expression(g) for g in query.group_by] + [source.cols["currency"]]
+    where = _conditions(query, joiner, base)
+    sums = [func.sum(source.figures[f]) if f in source.figures else literal(0) for f in _FIGURES]
+    costed = source.figures.get("labor_cost", source.figures.get("expense_cost"))
+    missing = [func.count() - func.count(costed),
+               func.count() - func.count(source.figures["revenue"])]
+    statement = (select(*keys, *sums, *missing).select_from(joiner.source).where(*where)
+                 .group_by(*keys))
+    rows = session.connection().execute(statement).all()
+    missing_any = any(r[-1] or r[-2] for r in rows)
+    return rows, _errors(session, source, joiner, where) if missing_any else []
 
 
 def _figures(row, depth: int) -> Figures:
-    seconds, billable, labor, expenses, revenue, cost_missing, revenue_missing = row[depth:]
+    seconds, billable, labor, expenses, revenue, cost_missing, revenue_missing = row[depth + 1:]
     costly = int(cost_missing or 0) > 0
     return Figures(int(seconds or 0), int(billable or 0),
                    None if costly else Decimal(labor or 0),
@@ -158,56 +170,93 @@ def _figures(row, depth: int) -> Figures:
 
 
 def cost_report(session: Session, tenant_id: int, query: CostQuery) -> CostReport:
-    """The report for ``query``. Parents are the sums of their rows (same query)."""
-    rows, lines, joiner, where = _aggregate(session, tenant_id, query)
+    """The report for ``query``: one GROUP BY over worklogs and one over expenses, merged.
+    Parents are the sums of their rows."""
     depth = len(query.group_by)
     tree: dict = {}
-    for row in rows:
-        figures = _figures(row, depth)
-        parent = tree.setdefault(row[0], Row(query.group_by[0], row[0], None))
-        parent.figures.add(figures)
-        if depth == 2:
-            parent.rows.append(Row(query.group_by[1], row[1], None, figures))
-    _name(session, query, tree)
+    errors: list[str] = []
+    currencies: set = set()
+    for source, base in (worklog_source(tenant_id), expense_source(tenant_id)):
+        rows, found = _aggregate(session, tenant_id, query, source, base)
+        errors += found
+        for row in rows:
+            currencies.add(row[depth])
+            _place(tree, query.group_by, row, _figures(row, depth))
+    _name(session, tenant_id, query, tree)
     ordered = sorted(tree.values(), key=lambda r: (r.name is None, str(r.name or r.id or "")))
     totals = Figures()
     for row in ordered:
         totals.add(row.figures)
         row.rows.sort(key=lambda r: (r.name is None, str(r.name or r.id or "")))
-    return CostReport(query, base_currency(session), ordered, totals,
-                      _native_revenue(session, lines, joiner, where),
-                      _errors(session, lines, joiner, where), pricing_status(session))
+    base_code = base_currency(session)
+    native = _native_revenue(session, tenant_id, query, currencies - {None}, base_code,
+                             totals.revenue)
+    return CostReport(query, base_code, ordered, totals, native, sorted(set(errors))[:20],
+                      pricing_status(session))
 
 
-def _name(session: Session, query: CostQuery, tree: dict) -> None:
-    first = names(session, query.group_by[0], set(tree))
+def _place(tree: dict, group_by: tuple, row, figures: Figures) -> None:
+    parent = tree.setdefault(row[0], Row(group_by[0], row[0], None))
+    parent.figures.add(figures)
+    if len(group_by) == 2:
+        child = next((c for c in parent.rows if c.id == row[1]), None)
+        if child is None:
+            parent.rows.append(Row(group_by[1], row[1], None, Figures()))
+            child = parent.rows[-1]
+        child.figures.add(figures)
+
+
+def _native_revenue(session: Session, tenant_id: int, query: CostQuery, currencies: set,
+                    base: str, total) -> list[tuple[str, Decimal]]:
+    """Revenue per currency as priced, beside the converted total: one more pass, and only
+    when lines are priced in a currency other than the base one."""
+    if currencies <= {base}:
+        return [(base, total)] if total is not None and currencies else []
+    found: dict[str, Decimal] = {}
+    for source, conditions in (worklog_source(tenant_id), expense_source(tenant_id)):
+        joiner = Joiner(session, source, tenant_id)
+        currency = source.cols["currency"]
+        statement = (select(currency, func.sum(source.figures["native_revenue"]))
+                     .select_from(joiner.source).where(*_conditions(query, joiner, conditions))
+                     .group_by(currency))
+        for code, value in session.connection().execute(statement).all():
+            if code is not None and value is not None:
+                found[code] = found.get(code, ZERO) + Decimal(value)
+    return sorted(found.items())
+
+
+def _name(session: Session, tenant_id: int, query: CostQuery, tree: dict) -> None:
+    first = names(session, tenant_id, query.group_by[0], set(tree))
     for key, row in tree.items():
         row.name = first.get(key)
-        if query.group_by[0] == "account" and key is not None:
-            account = session.scalar(select(Account).where(Account.key == key))
-            row.budget = burn(session, account, day=query.date_to) if account else None
+    if query.group_by[0] == "account":
+        for account in _budgeted_accounts(session, tenant_id, set(tree)):
+            tree[account.key].budget = burn(session, account, day=query.date_to)
     if len(query.group_by) == 2:
         children = {child.id for row in tree.values() for child in row.rows}
-        second = names(session, query.group_by[1], children)
+        second = names(session, tenant_id, query.group_by[1], children)
         for row in tree.values():
             for child in row.rows:
                 child.name = second.get(child.id)
 
 
-def _native_revenue(session: Session, lines, joiner, where) -> list[tuple[str, Decimal]]:
-    """Revenue per currency as priced (before conversion into the base currency)."""
-    c = lines.c
-    found = session.execute(select(c.currency, func.sum(c.native_revenue))
-                            .select_from(joiner.source).where(where, c.currency.is_not(None))
-                            .group_by(c.currency).order_by(c.currency)).all()
-    return [(currency, Decimal(total)) for currency, total in found if total is not None]
+def _budgeted_accounts(session: Session, tenant_id: int, keys: set) -> list[Account]:
+    """The accounts among ``keys`` whose terms define a budget (usually few)."""
+    budgeted = session.connection().execute(select(Account.key).where(
+        Account.tenant_id == tenant_id, Account.key.in_(sorted(k for k in keys if k)),
+        or_(Account.cap_amount.is_not(None), Account.cap_hours.is_not(None),
+            Account.fixed_price.is_not(None), Account.retainer_fee.is_not(None)))).scalars().all()
+    if not budgeted:
+        return []
+    return list(session.scalars(select(Account).where(Account.key.in_(budgeted))))
 
 
-def _errors(session: Session, lines, joiner, where) -> list[str]:
-    """What is missing for the lines that could not be priced (distinct messages, at most 20)."""
-    c = lines.c
-    found = session.execute(select(c.cost_error, c.revenue_error).select_from(joiner.source)
-                            .where(where, or_(c.cost_error.is_not(None),
-                                              c.revenue_error.is_not(None)))
-                            .distinct().limit(100)).all()
-    return sorted({m for pair in found for m in pair if m})[:20]
+def _errors(session: Session, source, joiner, where) -> list[str]:
+    """What is missing for the lines that could not be priced (distinct messages)."""
+    c = source.cols
+    statement = (select(c["cost_error"], c["revenue_error"]).select_from(joiner.source)
+                 .where(*where, or_(c["cost_error"].is_not(None),
+                                    c["revenue_error"].is_not(None)))
+                 .distinct().limit(100))
+    found = session.connection().execute(statement).all()
+    return sorted({m for pair in found for m in pair if m})

@@ -7,12 +7,14 @@ report for the group ids found, not per line.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import and_
 from sqlalchemy import case
 from sqlalchemy import cast
 from sqlalchemy import func
-from sqlalchemy import literal
 from sqlalchemy import null
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,53 +34,55 @@ DIMENSIONS = ("account", "customer", "project", "epic", "issue", "user", "role",
 EPIC_LEVEL = 1
 
 
-def worklog_lines(tenant_id: int):
-    """Live worklogs as report lines."""
-    return select(
-        Worklog.account_key.label("account_key"), Worklog.project_jira_id.label("project_id"),
-        Worklog.issue_jira_id.label("issue_id"), Worklog.author_account_id.label("author"),
-        Worklog.role_id.label("role_id"), Worklog.start_date.label("day"),
-        Worklog.time_spent_seconds.label("seconds"), Worklog.billable_seconds.label("billable"),
-        Worklog.cost.label("labor_cost"), literal(0).label("expense_cost"),
-        Worklog.revenue_base.label("revenue"), Worklog.revenue.label("native_revenue"),
-        Worklog.revenue_currency.label("currency"),
-        case((Worklog.cost.is_(None), 1), else_=0).label("cost_missing"),
-        case((Worklog.revenue_base.is_(None), 1), else_=0).label("revenue_missing"),
-        Worklog.cost_error.label("cost_error"), Worklog.revenue_error.label("revenue_error"),
-    ).where(Worklog.tenant_id == tenant_id, Worklog.deleted_at.is_(None))
+@dataclass(frozen=True)
+class Source:
+    """One kind of priced line (worklogs or expenses) with the columns reports use."""
+
+    table: object
+    cols: dict
+    figures: dict
 
 
-def expense_lines(tenant_id: int):
-    """Expenses as report lines (no time, no role)."""
-    return select(
-        Expense.account_key.label("account_key"), Expense.project_jira_id.label("project_id"),
-        Expense.issue_jira_id.label("issue_id"), Expense.author_account_id.label("author"),
-        cast(null(), Worklog.role_id.type).label("role_id"), Expense.date.label("day"),
-        literal(0).label("seconds"), literal(0).label("billable"),
-        literal(0).label("labor_cost"), Expense.cost_base.label("expense_cost"),
-        Expense.revenue_base.label("revenue"), Expense.revenue.label("native_revenue"),
-        Expense.revenue_currency.label("currency"),
-        case((Expense.cost_base.is_(None), 1), else_=0).label("cost_missing"),
-        case((Expense.revenue_base.is_(None), 1), else_=0).label("revenue_missing"),
-        Expense.price_error.label("cost_error"), Expense.price_error.label("revenue_error"),
-    ).where(Expense.tenant_id == tenant_id)
+def worklog_source(tenant_id: int) -> tuple[Source, list]:
+    """Live worklogs, and the conditions that select them."""
+    cols = {"account_key": Worklog.account_key, "project_id": Worklog.project_jira_id,
+            "issue_id": Worklog.issue_jira_id, "author": Worklog.author_account_id,
+            "role_id": Worklog.role_id, "day": Worklog.start_date,
+            "currency": Worklog.revenue_currency, "cost_error": Worklog.cost_error,
+            "revenue_error": Worklog.revenue_error}
+    figures = {"seconds": Worklog.time_spent_seconds, "billable": Worklog.billable_seconds,
+               "labor_cost": Worklog.cost, "revenue": Worklog.revenue_base,
+               "native_revenue": Worklog.revenue}
+    return (Source(Worklog.__table__, cols, figures),
+            [Worklog.tenant_id == tenant_id, Worklog.deleted_at.is_(None)])
+
+
+def expense_source(tenant_id: int) -> tuple[Source, list]:
+    """Expenses (no time, no role)."""
+    cols = {"account_key": Expense.account_key, "project_id": Expense.project_jira_id,
+            "issue_id": Expense.issue_jira_id, "author": Expense.author_account_id,
+            "role_id": cast(null(), Integer), "day": Expense.date,
+            "currency": Expense.revenue_currency,
+            "cost_error": Expense.price_error, "revenue_error": Expense.price_error}
+    figures = {"expense_cost": Expense.cost_base, "revenue": Expense.revenue_base,
+               "native_revenue": Expense.revenue}
+    return Source(Expense.__table__, cols, figures), [Expense.tenant_id == tenant_id]
 
 
 class Joiner:
-    """Builds one dimension's expression, adding the joins it needs to a FROM clause once."""
+    """Builds one dimension's expression over a source, adding the joins it needs once."""
 
-    def __init__(self, session: Session, lines, tenant_id: int):
-        self.session, self.lines, self.tenant_id = session, lines, tenant_id
-        self.source = lines
+    def __init__(self, session: Session, source: Source, tenant_id: int):
+        self.session, self.cols, self.tenant_id = session, source.cols, tenant_id
+        self.source = source.table
         self._joined: dict[str, object] = {}
 
-    def _issue_chain(self):
+    def issue_chain(self):
         if "issue" not in self._joined:
             issue, parent, grand = (aliased(JiraIssue) for _ in range(3))
-            c = self.lines.c
             self.source = (self.source
                            .outerjoin(issue, and_(issue.tenant_id == self.tenant_id,
-                                                  issue.jira_id == c.issue_id))
+                                                  issue.jira_id == self.cols["issue_id"]))
                            .outerjoin(parent, and_(parent.tenant_id == self.tenant_id,
                                                    parent.jira_id == issue.parent_jira_id))
                            .outerjoin(grand, and_(grand.tenant_id == self.tenant_id,
@@ -90,29 +94,22 @@ class Joiner:
         if "account" not in self._joined:
             account = aliased(Account)
             self.source = self.source.outerjoin(account, and_(
-                account.tenant_id == self.tenant_id, account.key == self.lines.c.account_key))
+                account.tenant_id == self.tenant_id, account.key == self.cols["account_key"]))
             self._joined["account"] = account
         return self._joined["account"]
 
     def expression(self, dimension: str):
-        c = self.lines.c
-        if dimension == "account":
-            return c.account_key
+        plain = {"account": "account_key", "project": "project_id", "issue": "issue_id",
+                 "user": "author", "role": "role_id"}
+        if dimension in plain:
+            return self.cols[plain[dimension]]
         if dimension == "customer":
             return self._account().customer_id
-        if dimension == "project":
-            return c.project_id
-        if dimension == "issue":
-            return c.issue_id
         if dimension == "epic":
-            return epic_of(*self._issue_chain())
-        if dimension == "user":
-            return c.author
-        if dimension == "role":
-            return c.role_id
+            return epic_of(*self.issue_chain())
         if dimension == "month":
-            return month_of(self.session, c.day)
-        return week_of(self.session, c.day)
+            return month_of(self.session, self.cols["day"])
+        return week_of(self.session, self.cols["day"])
 
 
 def epic_of(issue, parent, grand):
@@ -135,26 +132,20 @@ def week_of(session: Session, day):
     return cast(func.date(day, "weekday 0", "-6 days"), String)
 
 
-def names(session: Session, dimension: str, ids: set) -> dict:
-    """Display names of the groups (one query per dimension)."""
+def names(session: Session, tenant_id: int, dimension: str, ids: set) -> dict:
+    """Display names of the groups (one query per dimension, Core: no ORM overhead)."""
     ids = {i for i in ids if i is not None}
     if not ids or dimension in ("month", "week"):
         return {i: str(i) for i in ids}
-    if dimension == "account":
-        return dict(session.execute(select(Account.key, Account.name)
-                                    .where(Account.key.in_(ids))).all())
-    if dimension == "customer":
-        return {i: n for i, n in session.execute(select(Customer.id, Customer.name)
-                                                 .where(Customer.id.in_(ids))).all()}
-    if dimension == "project":
-        return dict(session.execute(select(JiraProject.jira_id, JiraProject.name)
-                                    .where(JiraProject.jira_id.in_(ids))).all())
-    if dimension in ("issue", "epic"):
-        return {i: f"{k} {s}".strip() for i, k, s in session.execute(
-            select(JiraIssue.jira_id, JiraIssue.key, JiraIssue.summary)
-            .where(JiraIssue.jira_id.in_(ids))).all()}
-    if dimension == "user":
-        return {i: n or i for i, n in session.execute(
-            select(JiraUser.account_id, JiraUser.display_name)
-            .where(JiraUser.account_id.in_(ids))).all()}
-    return dict(session.execute(select(Role.id, Role.name).where(Role.id.in_(ids))).all())
+    model, key, label = {
+        "account": (Account, Account.key, Account.name),
+        "customer": (Customer, Customer.id, Customer.name),
+        "project": (JiraProject, JiraProject.jira_id, JiraProject.name),
+        "issue": (JiraIssue, JiraIssue.jira_id, JiraIssue.key + " " + JiraIssue.summary),
+        "epic": (JiraIssue, JiraIssue.jira_id, JiraIssue.key + " " + JiraIssue.summary),
+        "user": (JiraUser, JiraUser.account_id, JiraUser.display_name),
+        "role": (Role, Role.id, Role.name),
+    }[dimension]
+    found = session.connection().execute(select(key, label).where(
+        model.tenant_id == tenant_id, key.in_(sorted(ids, key=str)))).all()
+    return {i: (n.strip() if isinstance(n, str) else n) or str(i) for i, n in found}
