@@ -17,14 +17,18 @@ from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import union_all
 from sqlalchemy.orm import Session
 
 from ...models import Account
 from ...models import Customer
+from ...models import TenantSetting
 from ..budgets import burn
 from ..errors import FieldProblem
 from ..errors import InvalidInput
+from ..money import MONEY_SETTING
 from ..money import base_currency
+from ..repricing import PRICING_SETTING
 from ..repricing import pricing_status
 from .dimensions import DIMENSIONS
 from .dimensions import Joiner
@@ -139,13 +143,8 @@ def _conditions(query: CostQuery, joiner: Joiner, base: list) -> list:
 _FIGURES = ("seconds", "billable", "labor_cost", "expense_cost", "revenue")
 
 
-def _aggregate(session: Session, tenant_id: int, query: CostQuery, source,
-               base) -> tuple[list, list[str]]:
-    """One GROUP BY over one kind of line: (group keys…, currency, figures…, missing counts).
-
-    Executed on the session's connection: every table is filtered by tenant explicitly, and
-    Core execution skips the ORM's per-statement work (this is the report's hot path).
-    """
+def _statement(session: Session, tenant_id: int, query: CostQuery, source, base):
+    """One GROUP BY over one kind of line: (group keys…, currency, figures…, missing counts)."""
     joiner = Joiner(session, source, tenant_id)
     keys = [joiner.expression(g) for g in query.group_by] + [source.cols["currency"]]
     where = _conditions(query, joiner, base)
@@ -155,9 +154,23 @@ def _aggregate(session: Session, tenant_id: int, query: CostQuery, source,
                func.count() - func.count(source.figures["revenue"])]
     statement = (select(*keys, *sums, *missing).select_from(joiner.source).where(*where)
                  .group_by(*keys))
-    rows = session.connection().execute(statement).all()
-    missing_any = any(r[-1] or r[-2] for r in rows)
-    return rows, _errors(session, source, joiner, where) if missing_any else []
+    return statement, joiner, where
+
+
+def _aggregate(session: Session, tenant_id: int, query: CostQuery) -> tuple[list, list[str]]:
+    """Worklogs and expenses, each grouped by itself, in one round trip (UNION ALL).
+
+    Executed on the session's connection: every table is filtered by tenant explicitly, and
+    Core execution skips the ORM's per-statement work (this is the report's hot path).
+    """
+    parts = [(source, *_statement(session, tenant_id, query, source, base))
+             for source, base in (worklog_source(tenant_id), expense_source(tenant_id))]
+    rows = session.connection().execute(union_all(*(p[1] for p in parts))).all()
+    errors: list[str] = []
+    if any(r[-1] or r[-2] for r in rows):
+        for source, _, joiner, where in parts:
+            errors += _errors(session, source, joiner, where)
+    return rows, errors
 
 
 def _figures(row, depth: int) -> Figures:
@@ -173,15 +186,15 @@ def cost_report(session: Session, tenant_id: int, query: CostQuery) -> CostRepor
     """The report for ``query``: one GROUP BY over worklogs and one over expenses, merged.
     Parents are the sums of their rows."""
     depth = len(query.group_by)
+    # Both settings rows in one query; base_currency/pricing_status then read the identity map.
+    list(session.scalars(select(TenantSetting).where(TenantSetting.name.in_(
+        (MONEY_SETTING, PRICING_SETTING)))))
     tree: dict = {}
-    errors: list[str] = []
     currencies: set = set()
-    for source, base in (worklog_source(tenant_id), expense_source(tenant_id)):
-        rows, found = _aggregate(session, tenant_id, query, source, base)
-        errors += found
-        for row in rows:
-            currencies.add(row[depth])
-            _place(tree, query.group_by, row, _figures(row, depth))
+    rows, errors = _aggregate(session, tenant_id, query)
+    for row in rows:
+        currencies.add(row[depth])
+        _place(tree, query.group_by, row, _figures(row, depth))
     _name(session, tenant_id, query, tree)
     ordered = sorted(tree.values(), key=lambda r: (r.name is None, str(r.name or r.id or "")))
     totals = Figures()
@@ -226,12 +239,12 @@ def _native_revenue(session: Session, tenant_id: int, query: CostQuery, currenci
 
 
 def _name(session: Session, tenant_id: int, query: CostQuery, tree: dict) -> None:
-    first = names(session, tenant_id, query.group_by[0], set(tree))
+    if query.group_by[0] == "account":
+        first = _account_names(session, tenant_id, query, tree)
+    else:
+        first = names(session, tenant_id, query.group_by[0], set(tree))
     for key, row in tree.items():
         row.name = first.get(key)
-    if query.group_by[0] == "account":
-        for account in _budgeted_accounts(session, tenant_id, set(tree)):
-            tree[account.key].budget = burn(session, account, day=query.date_to)
     if len(query.group_by) == 2:
         children = {child.id for row in tree.values() for child in row.rows}
         second = names(session, tenant_id, query.group_by[1], children)
@@ -240,15 +253,18 @@ def _name(session: Session, tenant_id: int, query: CostQuery, tree: dict) -> Non
                 child.name = second.get(child.id)
 
 
-def _budgeted_accounts(session: Session, tenant_id: int, keys: set) -> list[Account]:
-    """The accounts among ``keys`` whose terms define a budget (usually few)."""
-    budgeted = session.connection().execute(select(Account.key).where(
-        Account.tenant_id == tenant_id, Account.key.in_(sorted(k for k in keys if k)),
-        or_(Account.cap_amount.is_not(None), Account.cap_hours.is_not(None),
-            Account.fixed_price.is_not(None), Account.retainer_fee.is_not(None)))).scalars().all()
-    if not budgeted:
-        return []
-    return list(session.scalars(select(Account).where(Account.key.in_(budgeted))))
+def _account_names(session: Session, tenant_id: int, query: CostQuery, tree: dict) -> dict:
+    """Account names, and the burn of those whose terms define a budget (usually few)."""
+    c = Account.__table__.c
+    budgeted = or_(c.cap_amount.is_not(None), c.cap_hours.is_not(None),
+                   c.fixed_price.is_not(None), c.retainer_fee.is_not(None))
+    found = session.connection().execute(select(c.key, c.name, budgeted).where(
+        c.tenant_id == tenant_id, c.key.in_(sorted(k for k in tree if k)))).all()
+    with_budget = [key for key, _, has in found if has]
+    if with_budget:
+        for account in session.scalars(select(Account).where(Account.key.in_(with_budget))):
+            tree[account.key].budget = burn(session, account, day=query.date_to)
+    return {key: name for key, name, _ in found}
 
 
 def _errors(session: Session, source, joiner, where) -> list[str]:

@@ -32,6 +32,9 @@ from ...models import Worklog
 DIMENSIONS = ("account", "customer", "project", "epic", "issue", "user", "role", "month",
               "week")
 EPIC_LEVEL = 1
+# Core columns: building report statements from them skips the ORM's per-expression work.
+W = Worklog.__table__.c
+E = Expense.__table__.c
 
 
 @dataclass(frozen=True)
@@ -45,28 +48,28 @@ class Source:
 
 def worklog_source(tenant_id: int) -> tuple[Source, list]:
     """Live worklogs, and the conditions that select them."""
-    cols = {"account_key": Worklog.account_key, "project_id": Worklog.project_jira_id,
-            "issue_id": Worklog.issue_jira_id, "author": Worklog.author_account_id,
-            "role_id": Worklog.role_id, "day": Worklog.start_date,
-            "currency": Worklog.revenue_currency, "cost_error": Worklog.cost_error,
-            "revenue_error": Worklog.revenue_error}
-    figures = {"seconds": Worklog.time_spent_seconds, "billable": Worklog.billable_seconds,
-               "labor_cost": Worklog.cost, "revenue": Worklog.revenue_base,
-               "native_revenue": Worklog.revenue}
+    cols = {"account_key": W.account_key, "project_id": W.project_jira_id,
+            "issue_id": W.issue_jira_id, "author": W.author_account_id,
+            "role_id": W.role_id, "day": W.start_date,
+            "currency": W.revenue_currency, "cost_error": W.cost_error,
+            "revenue_error": W.revenue_error}
+    figures = {"seconds": W.time_spent_seconds, "billable": W.billable_seconds,
+               "labor_cost": W.cost, "revenue": W.revenue_base,
+               "native_revenue": W.revenue}
     return (Source(Worklog.__table__, cols, figures),
-            [Worklog.tenant_id == tenant_id, Worklog.deleted_at.is_(None)])
+            [W.tenant_id == tenant_id, W.deleted_at.is_(None)])
 
 
 def expense_source(tenant_id: int) -> tuple[Source, list]:
     """Expenses (no time, no role)."""
-    cols = {"account_key": Expense.account_key, "project_id": Expense.project_jira_id,
-            "issue_id": Expense.issue_jira_id, "author": Expense.author_account_id,
-            "role_id": cast(null(), Integer), "day": Expense.date,
-            "currency": Expense.revenue_currency,
-            "cost_error": Expense.price_error, "revenue_error": Expense.price_error}
-    figures = {"expense_cost": Expense.cost_base, "revenue": Expense.revenue_base,
-               "native_revenue": Expense.revenue}
-    return Source(Expense.__table__, cols, figures), [Expense.tenant_id == tenant_id]
+    cols = {"account_key": E.account_key, "project_id": E.project_jira_id,
+            "issue_id": E.issue_jira_id, "author": E.author_account_id,
+            "role_id": cast(null(), Integer), "day": E.date,
+            "currency": E.revenue_currency,
+            "cost_error": E.price_error, "revenue_error": E.price_error}
+    figures = {"expense_cost": E.cost_base, "revenue": E.revenue_base,
+               "native_revenue": E.revenue}
+    return Source(Expense.__table__, cols, figures), [E.tenant_id == tenant_id]
 
 
 class Joiner:
@@ -137,15 +140,15 @@ def names(session: Session, tenant_id: int, dimension: str, ids: set) -> dict:
     ids = {i for i in ids if i is not None}
     if not ids or dimension in ("month", "week"):
         return {i: str(i) for i in ids}
-    model, key, label = {
-        "account": (Account, Account.key, Account.name),
-        "customer": (Customer, Customer.id, Customer.name),
-        "project": (JiraProject, JiraProject.jira_id, JiraProject.name),
-        "issue": (JiraIssue, JiraIssue.jira_id, JiraIssue.key + " " + JiraIssue.summary),
-        "epic": (JiraIssue, JiraIssue.jira_id, JiraIssue.key + " " + JiraIssue.summary),
-        "user": (JiraUser, JiraUser.account_id, JiraUser.display_name),
-        "role": (Role, Role.id, Role.name),
+    table, key, label = {
+        "account": (Account, "key", "name"), "customer": (Customer, "id", "name"),
+        "project": (JiraProject, "jira_id", "name"), "issue": (JiraIssue, "jira_id", None),
+        "epic": (JiraIssue, "jira_id", None), "user": (JiraUser, "account_id", "display_name"),
+        "role": (Role, "id", "name"),
     }[dimension]
+    c = table.__table__.c
+    key = c[key]
+    label = c[label] if label else c.key + " " + c.summary
     found = session.connection().execute(select(key, label).where(
-        model.tenant_id == tenant_id, key.in_(sorted(ids, key=str)))).all()
+        c.tenant_id == tenant_id, key.in_(sorted(ids, key=str)))).all()
     return {i: (n.strip() if isinstance(n, str) else n) or str(i) for i, n in found}

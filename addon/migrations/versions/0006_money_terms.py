@@ -93,7 +93,18 @@ def upgrade() -> None:
 
 
 
+    with op.batch_alter_table('worklogs', schema=None) as batch_op:
+        batch_op.create_index('ix_worklogs_priced', ['tenant_id', 'start_date'], unique=False,
+                              postgresql_include=['account_key', 'revenue_currency',
+                                                  'time_spent_seconds', 'billable_seconds',
+                                                  'cost', 'revenue_base'],
+                              postgresql_where=sa.text('deleted_at IS NULL'))
+
+
 def downgrade() -> None:
+    with op.batch_alter_table('worklogs', schema=None) as batch_op:
+        batch_op.drop_index('ix_worklogs_priced', postgresql_where=sa.text('deleted_at IS NULL'))
+
     with op.batch_alter_table('jira_issues', schema=None) as batch_op:
         batch_op.drop_column('status_category')
 
