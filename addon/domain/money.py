@@ -118,3 +118,10 @@ def _set_base_currency(session: Session, code: str) -> bool:
     changed = setting.value.get("currency_code", DEFAULT_BASE_CURRENCY) != code
     setting.value = {**setting.value, "currency_code": code}
     return changed
+
+
+def format_amount(value: Decimal | None, code: str) -> str:
+    """``1,234.50 EUR`` at the currency's minor unit (for pages), or an em dash if unknown."""
+    if value is None:
+        return "—"
+    return f"{round_money(value, code):,} {code}"

@@ -13,18 +13,23 @@ from connect.context import allow_context_qsh
 from connect.context import current_context
 from connect.context import mint_context_token
 
+from ..caller import is_site_admin
 from ..db import request_session
+from ..domain.access import money_access
 from ..domain.account_rules import resolve_account
 from ..domain.account_rules import selectable_accounts
 from ..domain.attributes import list_attributes
 from ..domain.durations import format_duration
 from ..domain.errors import InvalidInput
 from ..domain.issues import live_issue
+from ..domain.money import base_currency
+from ..domain.money import format_amount
 from ..domain.policy import load_policy
 from ..domain.time_views import display_names
 from ..domain.time_views import issue_time
 from ..domain.time_views import my_week
 from ..domain.worklogs import zone
+from ..errors import ApiError
 from ..models import JiraIssue
 from . import bp
 
@@ -45,11 +50,27 @@ def _issue(session, issue_id: str | None, issue_key: str | None) -> JiraIssue | 
     return live_issue(session, jira_id=issue_id, key=issue_key)
 
 
+def _money_access(session):
+    """What money the viewer may see. If Jira cannot say whether they administer the site,
+    the panel still renders, showing what a non-admin would see."""
+    context = current_context()
+    try:
+        admin = is_site_admin()
+    except ApiError:
+        admin = False
+    return money_access(session, context.tenant_id, context.account_id, is_site_admin=admin)
+
+
 def _summary_context(session, issue: JiraIssue, *, show_all: bool = False) -> dict:
     summary = issue_time(session, issue.jira_id, limit=None if show_all else 50)
+    choice = resolve_account(session, issue, None)
+    access = _money_access(session)
     return {"issue": issue, "summary": summary, "me": current_context().account_id,
             "names": display_names(session, {w.author_account_id for w in summary.entries}),
-            "choice": resolve_account(session, issue, None), "duration": format_duration}
+            "choice": choice, "duration": format_duration, "money": access,
+            "sees_costs": access.site_admin or (choice.key is not None and
+                                                access.sees_costs(choice.key)),
+            "currency": base_currency(session), "amount": format_amount}
 
 
 @bp.get("/panels/issue")
