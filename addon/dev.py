@@ -26,6 +26,7 @@ bp = Blueprint("dev", __name__, template_folder="panels/templates")
 DEMO_CONTEXT = {
     "issue.key": "DEMO-1", "issue.id": DEMO_ISSUE_ID, "project.key": "DEMO",
     "project.id": DEMO_PROJECT_ID, "user.accountId": DEMO_ACCOUNT_ID,
+    "ac.accountKey": "ACME-DEV",
 }
 MODULE_KINDS = ("generalPages", "adminPages", "jiraProjectPages", "jiraIssueContents",
                 "webPanels", "jiraIssueGlances")

@@ -188,3 +188,37 @@ def record_crossings(session: Session, account_key: str | None, *, day: date,
 def alerts(session: Session, account_key: str) -> list[BudgetAlert]:
     return list(session.scalars(select(BudgetAlert).where(BudgetAlert.account_key == account_key)
                                 .order_by(BudgetAlert.period, BudgetAlert.threshold)))
+
+
+def burn_series(session: Session, account: Account, *, date_from: date,
+                date_to: date) -> list[tuple[date, Decimal]]:
+    """Cumulative burn (% of the budget) at the end of each week with activity, for the
+    account page's chart: one aggregate query by day, accumulated per week."""
+    if not has_budget(account) or account.contract_type == "RETAINER":
+        return []
+    by_day = session.execute(
+        select(Worklog.start_date, func.sum(Worklog.time_spent_seconds),
+               func.sum(Worklog.billable_seconds), func.coalesce(func.sum(Worklog.revenue), 0))
+        .where(Worklog.account_key == account.key, Worklog.deleted_at.is_(None),
+               Worklog.start_date <= date_to)
+        .group_by(Worklog.start_date).order_by(Worklog.start_date)).all()
+    seconds = billable = 0
+    revenue = Decimal(0)
+    points: dict[date, Decimal] = {}
+    for day, spent, billed, earned in by_day:
+        seconds, billable, revenue = seconds + int(spent), billable + int(billed), \
+            revenue + Decimal(earned)
+        if day < date_from:
+            continue
+        week_end = date.fromordinal(day.toordinal() + 6 - day.weekday())
+        points[week_end] = _series_percent(account, seconds, billable, revenue)
+    return [(week, percent) for week, percent in sorted(points.items()) if percent is not None]
+
+
+def _series_percent(account: Account, seconds: int, billable: int,
+                    revenue: Decimal) -> Decimal | None:
+    if account.contract_type == "FIXED_FEE":
+        return _percent(hours_of(seconds), account.budgeted_hours)
+    measures = [p for p in (_percent(revenue, account.cap_amount),
+                            _percent(hours_of(billable), account.cap_hours)) if p is not None]
+    return max(measures) if measures else None
