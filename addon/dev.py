@@ -32,6 +32,7 @@ DEV_CONTEXT_KEY = "ledgerline.dev_context"
 DEMO_CONTEXT = {
     "issue.key": "DEMO-1", "issue.id": DEMO_ISSUE_ID, "project.key": "DEMO",
     "project.id": DEMO_PROJECT_ID, "user.accountId": DEMO_ACCOUNT_ID,
+    "ac.accountKey": "ACME-DEV",
 }
 MODULE_KINDS = ("generalPages", "adminPages", "jiraProjectPages", "jiraIssueContents",
                 "webPanels", "jiraIssueGlances")

@@ -29,7 +29,9 @@ DRAIN_INBOX_JOB = "worker.jobs.sync.drain_inbox"
 PUSH_WORKLOG_JOB = "worker.jobs.worklogs.push_worklog"
 RECONCILE_JOB = "worker.jobs.reconcile.reconcile_tenant"
 OPTIONS_SYNC_JOB = "worker.jobs.accounts.sync_account_options"
-ALL_JOBS = (BACKFILL_JOB, DRAIN_INBOX_JOB, PUSH_WORKLOG_JOB, RECONCILE_JOB, OPTIONS_SYNC_JOB)
+REPRICE_JOB = "worker.jobs.money.reprice_tenant"
+ALL_JOBS = (BACKFILL_JOB, DRAIN_INBOX_JOB, PUSH_WORKLOG_JOB, RECONCILE_JOB, OPTIONS_SYNC_JOB,
+            REPRICE_JOB)
 DEFAULT_TIMEOUT = 600
 
 

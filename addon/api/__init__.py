@@ -13,10 +13,14 @@ bp = Blueprint("api", __name__, url_prefix="/api/4")
 
 
 def init_app(app) -> None:
-    from . import accounts  # noqa: F401 - these modules register their routes on bp
+    from . import account_money  # noqa: F401 - these modules register their routes on bp
+    from . import accounts  # noqa: F401
     from . import configuration  # noqa: F401
+    from . import expenses  # noqa: F401
     from . import issues  # noqa: F401
+    from . import money  # noqa: F401
     from . import openapi  # noqa: F401
+    from . import reports  # noqa: F401
     from . import roles  # noqa: F401
     from . import sync  # noqa: F401
     from . import tokens  # noqa: F401

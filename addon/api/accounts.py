@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import jsonify
 from flask import request
 
@@ -11,6 +13,8 @@ from connect.context import current_context
 from ..caller import require_site_admin
 from ..domain import account_setup as setup
 from ..domain.account_rules import selectable_accounts
+from ..domain.account_terms import apply_terms
+from ..domain.account_terms import parse_terms
 from ..domain.accounts import BUDGET_MAX
 from ..domain.accounts import AccountDetails
 from ..domain.accounts import account_input_problems
@@ -19,6 +23,7 @@ from ..domain.accounts import delete_account
 from ..domain.accounts import get_account
 from ..domain.accounts import list_accounts
 from ..domain.accounts import replace_account
+from ..domain.errors import InvalidInput
 from ..domain.extension_fields import KEEP
 from ..jobs import OPTIONS_SYNC_JOB
 from ..jobs import get_jobs
@@ -37,18 +42,32 @@ from .inputs import MAX_LIST_ITEMS
 from .inputs import Problems
 from .inputs import is_id
 from .inputs import json_body
+from .inputs import json_body_exact
 from .inputs import parse_bool
 from .inputs import parse_int
 from .inputs import parse_int_list
 from .inputs import parse_str
 from .inputs import parse_str_list
 from .inputs import tenant_session
+from .money import reprice_after_commit
 
 
 def _sync_options_after_commit(session) -> None:
     """Jira's Account field options follow the accounts, once this change is committed."""
     get_jobs().enqueue(OPTIONS_SYNC_JOB, current_context().tenant_id, queue="sync",
                        session=session)
+
+
+@contextmanager
+def _naming_also(problems: list):
+    """Every bad field at once: the account's own problems and its terms' together."""
+    try:
+        yield
+    except InvalidInput as exc:
+        raise InvalidInput(exc.message, exc.problems + problems) from None
+    if problems:
+        raise InvalidInput(problems[0].message if len(problems) == 1 else "invalid account",
+                           problems)
 
 
 def _paged(rows, serializer):
@@ -129,11 +148,13 @@ def search_accounts():
 @allow_context_qsh
 def create_account_view():
     require_site_admin()
-    body = json_body()
+    body = json_body_exact()
+    terms, term_problems = parse_terms(body)
     session = tenant_session()
-    with session.begin():
+    with session.begin(), _naming_also(term_problems):
         key, name, details = _checked_account(session, body)
         account = create_account(session, key=key, name=name, details=details)
+        apply_terms(account, terms)
         _sync_options_after_commit(session)
         result = serialize.account(account)
     return jsonify(result)
@@ -152,12 +173,16 @@ def account(id_or_key):
 @bp.put("/accounts/<key>")
 @allow_context_qsh
 def replace_account_view(key):
+    """Tempo's fields are replaced; our commercial terms are kept when left out."""
     require_site_admin()
-    body = json_body()
+    body = json_body_exact()
+    terms, term_problems = parse_terms(body)
     session = tenant_session()
-    with session.begin():
+    with session.begin(), _naming_also(term_problems):
         _, name, details = _checked_account(session, body, key=key)
         account = replace_account(session, key, name=name, details=details)
+        apply_terms(account, terms)
+        reprice_after_commit(session)  # currency or billing rounding may have changed
         _sync_options_after_commit(session)
         result = serialize.account(account)
     return jsonify(result)

@@ -7,21 +7,22 @@ from flask import jsonify
 from connect.context import allow_context_qsh
 
 from ..caller import require_site_admin
-from ..domain.errors import FieldProblem
-from ..domain.errors import InvalidInput
 from ..domain.errors import invalid
+from ..domain.money import base_currency
+from ..domain.money import save_configuration
 from ..domain.policy import load_policy
-from ..domain.policy import save_policy
 from . import bp
 from .inputs import json_body
 from .inputs import tenant_session
+from .money import reprice_after_commit
 
 
-def _configuration(policy) -> dict:
+def _configuration(policy, currency: str) -> dict:
     """Tempo's global configuration names that a stored setting backs, then our policy under
-    ``policy``. Tempo names nothing backs yet (approval period, week start, ...) are left out
-    rather than answered with constants a client would take for configuration."""
+    ``policy``. Tempo names nothing backs yet are left out rather than answered with constants
+    a client would take for configuration."""
     return {
+        "currencyCode": currency,
         "maxHoursPerDayPerUser": policy.max_seconds_per_day / 3600,
         "numberOfDaysAllowedIntoFuture": policy.days_ahead_allowed,
         "worklogDescriptionOptional": not policy.description_required,
@@ -51,25 +52,27 @@ _POLICY_FIELDS = {
 @bp.get("/globalconfiguration")
 @allow_context_qsh
 def global_configuration():
-    return jsonify(_configuration(load_policy(tenant_session())))
+    session = tenant_session()
+    return jsonify(_configuration(load_policy(session), base_currency(session)))
 
 
 @bp.put("/globalconfiguration")
 @allow_context_qsh
 def update_global_configuration():
-    """Ours: change the worklog policy (``{"policy": {...}}`` with the names GET shows)."""
+    """Change the worklog policy (``{"policy": {...}}`` with the names GET shows) and/or the
+    base currency (``currencyCode``); settings left out stay as they are."""
     require_site_admin()
-    body = json_body().get("policy", {})
+    whole = json_body()
+    body = whole.get("policy", {})
     if not isinstance(body, dict):
         raise invalid("policy", "'policy' must be an object of settings")
     changes = {_POLICY_FIELDS.get(name, name): value for name, value in body.items()}
+    api_names = {v: k for k, v in _POLICY_FIELDS.items()}
     session = tenant_session()
-    try:
-        with session.begin():
-            policy = save_policy(session, changes)
-    except InvalidInput as exc:
-        api_names = {v: k for k, v in _POLICY_FIELDS.items()}
-        raise InvalidInput(exc.message, [
-            FieldProblem(f"policy.{api_names.get(p.field, p.field)}", p.message, p.code)
-            for p in exc.problems]) from None
-    return jsonify(_configuration(policy))
+    with session.begin():
+        policy, currency, changed = save_configuration(
+            session, changes, whole.get("currencyCode"), policy_field=lambda name: (
+                f"policy.{api_names.get(name, name)}"))
+        if changed:
+            reprice_after_commit(session)
+    return jsonify(_configuration(policy, currency))

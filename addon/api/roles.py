@@ -18,6 +18,7 @@ from .inputs import Problems
 from .inputs import json_body_exact
 from .inputs import parse_date
 from .inputs import tenant_session
+from .money import reprice_after_commit
 
 
 def _tenant() -> int:
@@ -87,6 +88,7 @@ def delete_role(role_id):
     session = tenant_session()
     with session.begin():
         roles.delete_role(session, _tenant(), role_id)
+        reprice_after_commit(session)
     return "", 204
 
 
@@ -101,7 +103,8 @@ def set_members(role_id):
     problems.raise_if_any()
     session = tenant_session()
     with session.begin():
-        roles.set_members(session, _tenant(), role_id, body.get("accountIds"), since)
+        if roles.set_members(session, _tenant(), role_id, body.get("accountIds"), since):
+            reprice_after_commit(session)
         result = _members(session, role_id, since)
     return jsonify(result)
 

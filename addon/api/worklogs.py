@@ -60,6 +60,7 @@ from .inputs import parse_updated_from
 from .inputs import query_list
 from .inputs import tenant_session
 from .inputs import to_int
+from .money import worklog_money_access
 
 DESCRIPTION_MAX = 32_000  # Jira keeps at most 32,767 characters in a worklog comment
 
@@ -136,9 +137,18 @@ def _push_now(worklog_id: int) -> None:
                               context.tenant_id, worklog_id, queue="sync")
 
 
+def _with_money(worklog, issue_key, access) -> dict:
+    body = serialize.worklog(worklog, issue_key)
+    if access is not None:
+        body.update(serialize.worklog_money(
+            worklog, costs=access.sees_costs(worklog.account_key),
+            revenue=access.sees_revenue(worklog.account_key, worklog.author_account_id)))
+    return body
+
+
 def _one(session, worklog) -> dict:
-    return serialize.worklog(worklog, issue_keys(session, {worklog.issue_jira_id}).get(
-        worklog.issue_jira_id))
+    key = issue_keys(session, {worklog.issue_jira_id}).get(worklog.issue_jira_id)
+    return _with_money(worklog, key, worklog_money_access(session))
 
 
 def _page(session, flt: WorklogFilter):
@@ -146,8 +156,9 @@ def _page(session, flt: WorklogFilter):
     rows, more = search_worklogs(session, flt, visibility(), offset=page.offset,
                                  limit=page.limit)
     keys = issue_keys(session, {w.issue_jira_id for w in rows})
-    return jsonify(envelope([serialize.worklog(w, keys.get(w.issue_jira_id)) for w in rows],
-                            page, has_more=more))
+    access = worklog_money_access(session) if rows else None
+    return jsonify(envelope([_with_money(w, keys.get(w.issue_jira_id), access)
+                             for w in rows], page, has_more=more))
 
 
 def _filter_from_query(**fixed) -> WorklogFilter:
@@ -235,7 +246,7 @@ def create():
         _require_can_write(session, caller, data.author_account_id,
                            data.attributes.get(ACCOUNT_ATTRIBUTE))
         worklog = create_worklog(session, data, policy=load_policy(session),
-                                 today=_today(data.time_zone), actor=caller)
+                                 today=_today(data.time_zone), actor=caller, now=utcnow())
         worklog_id = worklog.id
     _push_now(worklog_id)
     return jsonify(_one(session, get_worklog(session, worklog_id)))
@@ -261,7 +272,7 @@ def update(worklog_id):
         _require_can_write(session, caller, data.author_account_id,
                            data.attributes.get(ACCOUNT_ATTRIBUTE))
         replace_worklog(session, worklog_id, data, policy=load_policy(session),
-                        today=_today(data.time_zone))
+                        today=_today(data.time_zone), now=utcnow())
     _push_now(worklog_id)
     return jsonify(_one(session, get_worklog(session, worklog_id)))
 

@@ -1,5 +1,9 @@
 """Who may do what. Every permission rule of the app lives here; HTTP layers only ask.
 
+Money (issue 8): rates, costs and margins are shown to site admins, and to account leads for
+their accounts; a plain user sees the billable hours and revenue of their own worklogs, never
+cost rates (``MoneyAccess``).
+
 Jira is the authority on site administration: ``SiteAdminCache`` asks it (the ``JiraSource``
 port is an ``AdminDirectory``) and remembers the answer briefly, so a page full of admin calls
 does not ask again and again, and a revoked admin loses access within the cache's ttl.
@@ -27,6 +31,7 @@ from sqlalchemy import true
 from sqlalchemy.orm import Session
 
 from ..jira.source import BrowseGrants
+from ..models import Account
 from ..models import JiraIssue
 from ..models import JiraProject
 from ..models import Worklog
@@ -199,3 +204,45 @@ class VisibilityCache:
         with self._lock:
             self._entries[key] = _Answer(visibility, len(asked), now + self._ttl)
         return visibility
+
+
+def led_account_keys(session: Session, tenant_id: int, account_id: str | None) -> frozenset[str]:
+    """Keys of the accounts ``account_id`` leads."""
+    if not account_id:
+        return frozenset()
+    return frozenset(session.scalars(select(Account.key).where(
+        Account.tenant_id == tenant_id, Account.lead_account_id == account_id)))
+
+
+@dataclass(frozen=True)
+class MoneyAccess:
+    """What one caller may see and change of the money side."""
+
+    caller: str | None
+    site_admin: bool
+    led_accounts: frozenset[str]
+
+    def sees_costs(self, account_key: str | None) -> bool:
+        """Cost rates, costs and margins of work on ``account_key``."""
+        return self.site_admin or (account_key is not None and account_key in self.led_accounts)
+
+    def sees_revenue(self, account_key: str | None, author: str | None) -> bool:
+        """Billing rate and revenue of a worklog: its author sees their own."""
+        return self.sees_costs(account_key) or (author is not None and author == self.caller)
+
+    @property
+    def sees_any_costs(self) -> bool:
+        return self.site_admin or bool(self.led_accounts)
+
+    def report_accounts(self) -> frozenset[str] | None:
+        """The accounts a money report may cover for this caller (None: all of them)."""
+        return None if self.site_admin else self.led_accounts
+
+    def may_manage_expense(self, account_key: str | None, author: str | None) -> bool:
+        """Anyone records their own expenses; admins and account leads any on their accounts."""
+        return self.sees_costs(account_key) or (author is not None and author == self.caller)
+
+
+def money_access(session: Session, tenant_id: int, caller: str | None, *,
+                 is_site_admin: bool) -> MoneyAccess:
+    return MoneyAccess(caller, is_site_admin, led_account_keys(session, tenant_id, caller))

@@ -174,6 +174,7 @@ def apply_issue(session: Session, data: dict, *, account_field: str | None, now:
     row.issue_type = issue_type.get("name")
     row.hierarchy_level = int(issue_type.get("hierarchyLevel") or 0)
     row.status = (fields.get("status") or {}).get("name")
+    row.status_category = ((fields.get("status") or {}).get("statusCategory") or {}).get("key")
     row.parent_jira_id = str(fields["parent"]["id"]) if fields.get("parent") else None
     row.original_estimate_seconds = fields.get("timeoriginalestimate")
     row.remaining_estimate_seconds = fields.get("timeestimate")

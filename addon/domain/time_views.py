@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import func
 from sqlalchemy import select
@@ -23,6 +24,9 @@ class PersonTotal:
     display_name: str
     seconds: int
     billable_seconds: int
+    # Base currency; None when a line of theirs could not be priced.
+    cost: Decimal | None = None
+    revenue: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,23 @@ class IssueTime:
     @property
     def non_billable_seconds(self) -> int:
         return self.total_seconds - self.billable_seconds
+
+    @property
+    def cost(self) -> Decimal | None:
+        return _total(p.cost for p in self.people)
+
+    @property
+    def revenue(self) -> Decimal | None:
+        return _total(p.revenue for p in self.people)
+
+
+def _total(values) -> Decimal | None:
+    values = list(values)
+    return None if any(v is None for v in values) else sum(values, Decimal(0))
+
+
+def _priced(total, missing) -> Decimal | None:
+    return None if int(missing or 0) else Decimal(total or 0)
 
 
 def display_names(session: Session, account_ids: set[str]) -> dict[str, str]:
@@ -59,14 +80,19 @@ def issue_time(session: Session, issue_jira_id: str, visibility: Visibility, *,
             visible_worklogs(visibility))
     per_person = session.execute(
         select(Worklog.author_account_id, func.sum(Worklog.time_spent_seconds),
-               func.sum(Worklog.billable_seconds), func.count(Worklog.id))
+               func.sum(Worklog.billable_seconds), func.count(Worklog.id),
+               func.sum(Worklog.cost), func.count(Worklog.id) - func.count(Worklog.cost),
+               func.sum(Worklog.revenue_base),
+               func.count(Worklog.id) - func.count(Worklog.revenue_base))
         .where(*live).group_by(Worklog.author_account_id)).all()
     entries = list(session.scalars(select(Worklog).where(*live).order_by(
         Worklog.start_date.desc(), Worklog.start_time.desc(), Worklog.id.desc())
         .offset(offset).limit(limit)))
     names = display_names(session, {row[0] for row in per_person})
-    people = sorted((PersonTotal(a, names.get(a, a), int(s), int(b))
-                     for a, s, b, _ in per_person), key=lambda p: (-p.seconds, p.display_name))
+    people = sorted((PersonTotal(a, names.get(a, a), int(s), int(b), _priced(c, cm),
+                                 _priced(r, rm))
+                     for a, s, b, _, c, cm, r, rm in per_person),
+                    key=lambda p: (-p.seconds, p.display_name))
     return IssueTime(total_seconds=sum(p.seconds for p in people),
                      billable_seconds=sum(p.billable_seconds for p in people),
                      people=people, entries=entries,

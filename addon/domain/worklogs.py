@@ -34,6 +34,7 @@ from .attributes import ACCOUNT_ATTRIBUTE
 from .attributes import list_attributes
 from .attributes import missing_required
 from .attributes import validate_values
+from .budgets import record_crossings
 from .errors import FieldProblem
 from .errors import InvalidInput
 from .errors import NotFound
@@ -42,6 +43,7 @@ from .issues import issue_by_id
 from .issues import live_issue
 from .policy import WorklogPolicy
 from .policy import check_policy
+from .pricing import price_worklog
 
 
 @dataclass(frozen=True)
@@ -178,18 +180,21 @@ def _write(worklog: Worklog, data: WorklogInput, issue: JiraIssue, choice: Accou
 
 
 def create_worklog(session: Session, data: WorklogInput, *, policy: WorklogPolicy,
-                   today: date, actor: str) -> Worklog:
-    """Validate and store a new worklog, PENDING its push to Jira (the caller enqueues it)."""
+                   today: date, actor: str, now: datetime) -> Worklog:
+    """Validate, price and store a new worklog, PENDING its push to Jira (the caller enqueues
+    it)."""
     issue, choice, billable = _validate(session, data, policy, today=today, worklog_id=None)
     worklog = Worklog(created_by=actor)
     _write(worklog, data, issue, choice, billable)
+    price_worklog(session, worklog, now=now)
     session.add(worklog)
     session.flush()
+    record_crossings(session, worklog.account_key, day=worklog.start_date, now=now)
     return worklog
 
 
 def replace_worklog(session: Session, worklog_id: int, data: WorklogInput, *,
-                    policy: WorklogPolicy, today: date) -> Worklog:
+                    policy: WorklogPolicy, today: date, now: datetime) -> Worklog:
     """PUT: every field replaced; the issue cannot change (as in Tempo)."""
     worklog = get_worklog(session, worklog_id)
     if str(data.issue_id) != worklog.issue_jira_id:
@@ -198,6 +203,8 @@ def replace_worklog(session: Session, worklog_id: int, data: WorklogInput, *,
     issue, choice, billable = _validate(session, data, policy, today=today,
                                         worklog_id=worklog.id)
     _write(worklog, data, issue, choice, billable)
+    price_worklog(session, worklog, now=now)
+    record_crossings(session, worklog.account_key, day=worklog.start_date, now=now)
     return worklog
 
 
@@ -258,6 +265,8 @@ def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) 
         session.add(worklog)
     else:
         _follow_jira(session, worklog, mirror, issue)
+    price_worklog(session, worklog, now=now)
+    record_crossings(session, worklog.account_key, day=worklog.start_date, now=now)
     return worklog
 
 

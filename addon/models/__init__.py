@@ -12,6 +12,11 @@ from .jira_mirror import JiraIssue
 from .jira_mirror import JiraProject
 from .jira_mirror import JiraUser
 from .jira_mirror import JiraWorklog
+from .money import BudgetAlert
+from .money import ExchangeRate
+from .money import Expense
+from .money import Milestone
+from .money import Rate
 from .role import Role
 from .role import RoleAssignment
 from .sync import InboxEvent
@@ -42,6 +47,11 @@ __all__ = [
     "JiraProject",
     "JiraUser",
     "JiraWorklog",
+    "BudgetAlert",
+    "ExchangeRate",
+    "Expense",
+    "Milestone",
+    "Rate",
     "Role",
     "RoleAssignment",
     "SyncState",

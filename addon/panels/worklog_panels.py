@@ -13,20 +13,25 @@ from connect.context import allow_context_qsh
 from connect.context import current_context
 from connect.context import mint_context_token
 
+from ..caller import is_site_admin
 from ..caller import visibility
 from ..db import request_session
 from ..domain.access import Visibility
+from ..domain.access import money_access
 from ..domain.access import visible_issue
 from ..domain.account_rules import resolve_account
 from ..domain.account_rules import selectable_accounts
 from ..domain.attributes import list_attributes
 from ..domain.durations import format_duration
 from ..domain.errors import InvalidInput
+from ..domain.money import base_currency
+from ..domain.money import format_amount
 from ..domain.policy import load_policy
 from ..domain.time_views import display_names
 from ..domain.time_views import issue_time
 from ..domain.time_views import my_week
 from ..domain.worklogs import zone
+from ..errors import ApiError
 from ..models import JiraIssue
 from . import bp
 
@@ -50,6 +55,17 @@ def _issue(session, shown: Visibility, issue_id: str | None,
     return visible_issue(session, shown, jira_id=issue_id, key=issue_key)
 
 
+def _money_access(session):
+    """What money the viewer may see. If Jira cannot say whether they administer the site,
+    the panel still renders, showing what a non-admin would see."""
+    context = current_context()
+    try:
+        admin = is_site_admin()
+    except ApiError:
+        admin = False
+    return money_access(session, context.tenant_id, context.account_id, is_site_admin=admin)
+
+
 FIRST_ENTRIES = 50
 PAGE_ENTRIES = 200  # "Show all" pages through the entries, never one unbounded list
 
@@ -65,10 +81,15 @@ def _summary_context(session, shown: Visibility, issue: JiraIssue, *,
     summary = issue_time(session, issue.jira_id, shown,
                          limit=PAGE_ENTRIES if show_all else FIRST_ENTRIES,
                          offset=page * PAGE_ENTRIES)
+    choice = resolve_account(session, issue, None)
+    access = _money_access(session)
     return {"page": page, "show_all": show_all, "issue": issue, "summary": summary,
-            "me": current_context().account_id,
+            "me": current_context().account_id, "choice": choice,
             "names": display_names(session, {w.author_account_id for w in summary.entries}),
-            "choice": resolve_account(session, issue, None), "duration": format_duration}
+            "duration": format_duration, "money": access,
+            "sees_costs": access.site_admin or (choice.key is not None and
+                                                access.sees_costs(choice.key)),
+            "currency": base_currency(session), "amount": format_amount}
 
 
 @bp.get("/panels/issue")

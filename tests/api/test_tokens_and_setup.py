@@ -50,7 +50,7 @@ def test_global_configuration_mirrors_the_policy(api, world):
     config = api.get("/globalconfiguration").json()
     assert config["worklogDescriptionOptional"] is True
     # Only names a stored setting backs: no constants posing as configuration.
-    assert set(config) == {"maxHoursPerDayPerUser", "numberOfDaysAllowedIntoFuture",
+    assert set(config) == {"currencyCode", "maxHoursPerDayPerUser", "numberOfDaysAllowedIntoFuture",
                            "worklogDescriptionOptional", "policy"}
     admin = api.as_user(world["admin"].account_id)
     changed = admin.put("/globalconfiguration", json={"policy": {"descriptionRequired": True,

@@ -214,7 +214,8 @@ def test_native_worklogs_missing_required_attributes_are_flagged_not_dropped(api
 
 def test_failed_push_retries_leave_updated_at_alone(api, world, app, database):
     """A client polling ``updatedFrom`` must not see a worklog again because a push failed."""
-    world["site"].fail_next(15, status=503, retry_after="0")  # the first push and two retries
+    world["site"].fail_next(15, status=503, retry_after="0",  # the first push and two retries
+                            path_prefix="/rest/api/3/issue/")
     made = _make(api, world)
     assert made["pushState"] == "PENDING"
     for _ in range(2):

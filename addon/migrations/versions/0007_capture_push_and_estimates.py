@@ -11,7 +11,7 @@ import addon.models.base
 
 
 revision = '0005_capture'
-down_revision = '0004_money_roles'
+down_revision = '0006_money_terms'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Reports: each an aggregate query over the priced worklog and expense rows."""
