@@ -7,6 +7,8 @@ from flask import jsonify
 from connect.context import allow_context_qsh
 
 from ..caller import require_site_admin
+from ..domain.capacity.periods import load_week_start
+from ..domain.capacity.periods import save_week_start
 from ..domain.errors import FieldProblem
 from ..domain.errors import InvalidInput
 from ..domain.policy import load_policy
@@ -16,7 +18,7 @@ from .inputs import json_body
 from .inputs import tenant_session
 
 
-def _configuration(policy) -> dict:
+def _configuration(policy, week_start: int) -> dict:
     """Tempo's global configuration names, then our policy under ``policy``."""
     return {
         "allowLoggingOnClosedAccount": False,
@@ -25,7 +27,7 @@ def _configuration(policy) -> dict:
         "worklogDescriptionOptional": not policy.description_required,
         "remainingEstimateOptional": True,
         "startAndEndTimesEnabled": True,
-        "weekStart": 1,
+        "weekStart": week_start,
         "approvalPeriod": "WEEK",
         "approvalWeekStart": 1,
         "policy": {
@@ -54,14 +56,17 @@ _POLICY_FIELDS = {
 @bp.get("/globalconfiguration")
 @allow_context_qsh
 def global_configuration():
-    return jsonify(_configuration(load_policy(tenant_session())))
+    session = tenant_session()
+    return jsonify(_configuration(load_policy(session), load_week_start(session)))
 
 
 @bp.put("/globalconfiguration")
 @allow_context_qsh
 def update_global_configuration():
-    """Ours: change the worklog policy (``{"policy": {...}}`` with the names GET shows)."""
+    """Ours: change the worklog policy (``{"policy": {...}}`` with the names GET shows) and
+    ``weekStart`` (1 = Monday … 7 = Sunday, or a day name)."""
     require_site_admin()
+    week_start = json_body().get("weekStart")
     body = json_body().get("policy", {})
     changes = {}
     for name, value in (body.items() if isinstance(body, dict) else []):
@@ -70,9 +75,12 @@ def update_global_configuration():
     try:
         with session.begin():
             policy = save_policy(session, changes)
+            week_start = load_week_start(session) if week_start is None else \
+                save_week_start(session, week_start)
     except InvalidInput as exc:
         api_names = {v: k for k, v in _POLICY_FIELDS.items()}
         raise InvalidInput(exc.message, [
-            FieldProblem(f"policy.{api_names.get(p.field, p.field)}", p.message, p.code)
+            FieldProblem(p.field if p.field == "weekStart" else
+                         f"policy.{api_names.get(p.field, p.field)}", p.message, p.code)
             for p in exc.problems]) from None
-    return jsonify(_configuration(policy))
+    return jsonify(_configuration(policy, week_start))

@@ -20,6 +20,7 @@ from ...models import Absence
 from ...models import Holiday
 from ...models import HolidayScheme
 from ...models import HolidaySchemeMember
+from .. import access
 from ..errors import Conflict
 from ..errors import FieldProblem
 from ..errors import InvalidInput
@@ -185,12 +186,16 @@ class AbsenceInput:
 
 
 def save_absence(session: Session, absence_id: int | None, values: AbsenceInput, *,
-                 actor: str) -> Absence:
+                 actor: str, actor_is_admin: bool) -> Absence:
+    """Record or replace an absence (people their own, admins anyone's); re-spreads plans."""
+    access.require_absence_writer(actor, values.account_id, actor_is_admin=actor_is_admin)
     if values.to_date < values.from_date:
         raise InvalidInput("'to' is before 'from'", [FieldProblem("to", "before 'from'",
                                                                   "range")])
     absence = Absence(created_by=actor) if absence_id is None else get_absence(session,
                                                                                 absence_id)
+    if absence_id is not None:
+        access.require_absence_writer(actor, absence.account_id, actor_is_admin=actor_is_admin)
     before = {absence.account_id} if absence.account_id else set()
     absence.account_id, absence.type, absence.note = values.account_id, values.type, values.note
     absence.from_date, absence.to_date = values.from_date, values.to_date
@@ -208,8 +213,10 @@ def get_absence(session: Session, absence_id: int) -> Absence:
     return absence
 
 
-def delete_absence(session: Session, absence_id: int) -> None:
+def delete_absence(session: Session, absence_id: int, *, actor: str,
+                   actor_is_admin: bool) -> None:
     absence = get_absence(session, absence_id)
+    access.require_absence_writer(actor, absence.account_id, actor_is_admin=actor_is_admin)
     person = absence.account_id
     session.delete(absence)
     session.flush()

@@ -24,6 +24,7 @@ from ..errors import FieldProblem
 from ..errors import InvalidInput
 from ..errors import NotFound
 from .plans import respread_plans
+from .schedule import BUILT_IN_WEEK
 from .schedule import today_for
 
 DAY_SECONDS = 24 * 3600
@@ -171,3 +172,13 @@ def scheme_for_user(session: Session, account_id: str, on: date) -> WorkloadSche
     if scheme_id is not None:
         return session.get(WorkloadScheme, scheme_id)
     return session.scalar(select(WorkloadScheme).where(WorkloadScheme.is_default.is_(True)))
+
+
+def scheme_for_user_today(session: Session, account_id: str, *,
+                          now: datetime) -> WorkloadScheme:
+    """The scheme in force today where the person is; an unsaved built-in one if none exists."""
+    scheme = scheme_for_user(session, account_id, today_for(session, account_id, now))
+    if scheme is None:
+        scheme = WorkloadScheme(id=None, name="Default", description="Built in: 8 h Mon–Fri",
+                                is_default=True, day_seconds=list(BUILT_IN_WEEK))
+    return scheme

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ...models import Team
 from ...models import TeamMembership
+from .. import access
 from ..errors import Conflict
 from ..errors import FieldProblem
 from ..errors import InvalidInput
@@ -100,11 +101,16 @@ def _check_membership(session: Session, values: MembershipInput, membership_id: 
                        [FieldProblem("from", "overlaps another membership", "overlap")])
 
 
-def save_membership(session: Session, membership_id: int | None,
-                    values: MembershipInput) -> TeamMembership:
-    """Create or replace a membership; overlapping ones for the same person and team are 409."""
-    _check_membership(session, values, membership_id)
+def save_membership(session: Session, membership_id: int | None, values: MembershipInput, *,
+                    actor: str, actor_is_admin: bool) -> TeamMembership:
+    """Create or replace a membership (admins and the team's lead; for a move, both teams').
+
+    Overlapping memberships of the same person in the same team are 409.
+    """
     row = TeamMembership() if membership_id is None else get_membership(session, membership_id)
+    for team_id in {values.team_id, row.team_id} - {None}:
+        access.require_team_manager(session, actor, team_id, actor_is_admin=actor_is_admin)
+    _check_membership(session, values, membership_id)
     row.team_id, row.account_id, row.role_id = values.team_id, values.account_id, values.role_id
     row.commitment_percent = values.commitment_percent
     row.from_date, row.to_date = values.from_date, values.to_date
@@ -120,8 +126,11 @@ def get_membership(session: Session, membership_id: int) -> TeamMembership:
     return row
 
 
-def delete_membership(session: Session, membership_id: int) -> None:
-    session.delete(get_membership(session, membership_id))
+def delete_membership(session: Session, membership_id: int, *, actor: str,
+                      actor_is_admin: bool) -> None:
+    row = get_membership(session, membership_id)
+    access.require_team_manager(session, actor, row.team_id, actor_is_admin=actor_is_admin)
+    session.delete(row)
 
 
 def search_memberships(session: Session, *, team_ids: list[int] | None = None,
