@@ -18,6 +18,7 @@ from ..db import request_session
 from ..domain.capacity.board import CapacityQuery
 from ..domain.capacity.board import capacity_board
 from ..domain.capacity.periods import GRANULARITIES
+from ..domain.reports.utilization import GROUPINGS
 from ..domain.reports.utilization import utilization
 from . import bp
 from . import capacity_io as io
@@ -68,10 +69,12 @@ def utilization_report():
     start, end = io.query_range()
     group_by = request.args.get("groupBy", "user")
     export = request.args.get("format", "json").lower()
+    problems = Problems()
+    if group_by not in GROUPINGS:
+        problems.add("groupBy", f"'groupBy' must be one of {', '.join(GROUPINGS)}")
     if export not in ("json", "csv", "xlsx"):
-        problems = Problems()
         problems.add("format", "'format' must be json, csv or xlsx")
-        problems.raise_if_any()
+    problems.raise_if_any()
     rows = [io.utilization_row(r) for r in utilization(
         _session(), actor, start, end, group_by, actor_is_admin=admin)]
     name = f"utilization-{group_by}-{start.isoformat()}-{end.isoformat()}"

@@ -20,9 +20,10 @@ def crew(world, run_jobs):
     site, model = world["site"], world["model"]
     kiri = model.add_user("Kiri Tane", time_zone="Pacific/Auckland")
     lou = model.add_user("Lou Reyes", time_zone="America/Los_Angeles")
-    for person in (kiri, lou):
-        site.send_webhook("jira:issue_updated", model.issue_event_payload(
-            world["story"], "jira:issue_updated", user_account_id=person.account_id))
+    for person in (kiri, lou):  # each creates an issue: that is how the app learns people
+        issue = model.add_issue(world["project"], f"Onboarding {person.display_name}")
+        site.send_webhook("jira:issue_created", model.issue_event_payload(
+            issue, "jira:issue_created", user_account_id=person.account_id))
     run_jobs()
     return {**world, "kiri": kiri, "lou": lou}
 
