@@ -205,20 +205,20 @@ def plan(p, days: list[tuple[date, int]]) -> dict:
         "createdAt": instant(p.created_at), "updatedAt": instant(p.updated_at)}
 
 
-def cell(c, span) -> dict:
-    return {"from": span.start.isoformat(), "to": span.end.isoformat(),
-            "availableSeconds": c.available, "plannedSeconds": c.planned,
-            "loggedSeconds": c.logged, "billableSeconds": c.billable,
+def cell(c, span: tuple[str, str]) -> dict:
+    return {"from": span[0], "to": span[1], "availableSeconds": c.available,
+            "plannedSeconds": c.planned, "loggedSeconds": c.logged, "billableSeconds": c.billable,
             "remainingSeconds": c.remaining, "overAllocated": c.over_allocated}
 
 
 def board(b, start: date, end: date, granularity: str) -> dict:
+    spans = [(s.start.isoformat(), s.end.isoformat()) for s in b.periods]
     people = [{"user": {**user_ref(p.account_id), "displayName": p.display_name,
                         "timeZone": p.time_zone},
-               "periods": [cell(c, s) for c, s in zip(p.cells, b.periods, strict=True)]}
+               "periods": [cell(c, s) for c, s in zip(p.cells, spans, strict=True)]}
               for p in b.people]
     totals = None if b.team_totals is None else [
-        cell(c, s) for c, s in zip(b.team_totals, b.periods, strict=True)]
+        cell(c, s) for c, s in zip(b.team_totals, spans, strict=True)]
     return {"from": start.isoformat(), "to": end.isoformat(), "granularity": granularity,
             "weekStart": WEEKDAYS[b.week_start - 1],
             "metadata": {"count": len(people)}, "results": people, "teamTotals": totals}

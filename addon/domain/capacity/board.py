@@ -35,7 +35,7 @@ from .periods import period_index_sql
 from .periods import periods
 from .plans import plans_on_projects
 from .schedule import load_inputs
-from .schedule import person_days
+from .schedule import required_by_person
 
 MAX_RANGE_DAYS = 400
 
@@ -208,18 +208,26 @@ def _names(session: Session, people) -> dict[str, tuple[str, str]]:
 def _one_pass(inputs, people: list[str], spans: list[Period], team, board: Board) -> dict:
     """Each person's days once: available per period, and the team's committed share."""
     index = period_index_by_offset(inputs.start, spans)
+    last = len(index) - 1
     scaled = [0] * len(spans)  # available × percent, divided by 100 at the end
+    sums: dict[int, list[int]] = {}  # per distinct list of days (shared between people)
     cells: dict[str, list[Cell]] = {}
-    for who in people:
-        row = cells[who] = [Cell() for _ in spans]
-        covers = team.get(who, []) if team is not None else []
-        for offset, day in enumerate(person_days(inputs, who)):
-            if not day.required_seconds:
+    for who, days in required_by_person(inputs, people).items():
+        vector = sums.get(id(days))
+        if vector is None:
+            vector = sums[id(days)] = [0] * len(spans)
+            for offset, seconds in enumerate(days):
+                vector[index[offset]] += seconds
+        cells[who] = [Cell(available=v) for v in vector]
+        for first, end, percent in (team.get(who, []) if team is not None else []):
+            lo = max(0, (first - inputs.start).days)
+            hi = last if end is None else min(last, (end - inputs.start).days)
+            if lo == 0 and hi == last:
+                for number, seconds in enumerate(vector):
+                    scaled[number] += seconds * percent
                 continue
-            row[index[offset]].available += day.required_seconds
-            for first, last, percent in covers:
-                if first <= day.date and (last is None or day.date <= last):
-                    scaled[index[offset]] += day.required_seconds * percent
+            for offset in range(lo, hi + 1):
+                scaled[index[offset]] += days[offset] * percent
     if team is not None:
         board.team_totals = [Cell(available=(s + 50) // 100) for s in scaled]
     return cells

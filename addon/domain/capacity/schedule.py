@@ -155,13 +155,14 @@ def classify(base: int, holiday: tuple[str, int | None] | None,
     return left, kind
 
 
-def person_days(inputs: ScheduleInputs, account_id: str) -> Iterator[ScheduleDay]:
+def person_days(inputs: ScheduleInputs, account_id: str, *,
+                with_absences: bool = True) -> Iterator[ScheduleDay]:
     """The person's days from ``inputs.start`` to ``inputs.end``: one pure pass."""
     history = inputs.scheme_history.get(account_id, [])
     starts = [effective for effective, _ in history]
     holiday_scheme = inputs.holiday_scheme_of.get(account_id, inputs.default_holiday_scheme)
     holidays = inputs.holidays.get(holiday_scheme, {}) if holiday_scheme else {}
-    absences = inputs.absences.get(account_id, {})
+    absences = inputs.absences.get(account_id, {}) if with_absences else {}
     for day in days_between(inputs.start, inputs.end):
         index = bisect_right(starts, day) - 1
         week = inputs.scheme_days.get(history[index][1], inputs.default_week) \
@@ -189,3 +190,34 @@ def time_zone_of(session: Session, account_id: str) -> ZoneInfo:
 def today_for(session: Session, account_id: str, now: datetime) -> date:
     """Today's date where the person is (Auckland is a day ahead of Los Angeles)."""
     return now.astimezone(time_zone_of(session, account_id)).date()
+
+
+def required_by_person(inputs: ScheduleInputs, people: Iterable[str]) -> dict[str, list[int]]:
+    """Each person's required seconds for every day of the range (one list per person).
+
+    People who share a scheme history and a holiday scheme have the same days before absences,
+    so those are computed once and shared (absences are then applied to a copy) — the board for
+    hundreds of people on a few schemes is a handful of passes, not one per person.
+    """
+    shared: dict[tuple, list[int]] = {}
+    found: dict[str, list[int]] = {}
+    for who in people:
+        key = (tuple(inputs.scheme_history.get(who, ())),
+               inputs.holiday_scheme_of.get(who, inputs.default_holiday_scheme))
+        base = shared.get(key)
+        if base is None:
+            base = shared[key] = [day.required_seconds
+                                  for day in person_days(inputs, who, with_absences=False)]
+        absences = inputs.absences.get(who)
+        found[who] = _minus_absences(base, absences, inputs.start) if absences else base
+    return found
+
+
+def _minus_absences(base: list[int], absences: dict[date, int | None], start: date) -> list[int]:
+    """What ``classify`` does to a day's remaining time, applied to a copy of ``base``."""
+    days = list(base)
+    for day, absent in absences.items():
+        offset = (day - start).days
+        if 0 <= offset < len(days) and days[offset]:
+            days[offset] = 0 if absent is WHOLE_DAY else max(0, days[offset] - absent)
+    return days

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from datetime import timedelta
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
@@ -28,7 +29,7 @@ from ..capacity.board import CapacityQuery
 from ..capacity.board import check_range
 from ..capacity.board import select_people
 from ..capacity.schedule import load_inputs
-from ..capacity.schedule import person_days
+from ..capacity.schedule import required_by_person
 from ..errors import FieldProblem
 from ..errors import InvalidInput
 
@@ -67,17 +68,20 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _daily_logged(session: Session, people, start: date, end: date) -> dict:
-    """``{person: {day: (logged, billable)}}`` in one grouped query."""
-    query = select(Worklog.author_account_id, Worklog.start_date,
-                   func.sum(Worklog.time_spent_seconds), func.sum(Worklog.billable_seconds)
-                   ).where(Worklog.start_date.between(start, end), Worklog.deleted_at.is_(None)
-                           ).group_by(Worklog.author_account_id, Worklog.start_date)
+def _logged(session: Session, people, start: date, end: date, *, by_day: bool) -> dict:
+    """``{person: (logged, billable)}``, or by day ``{person: {day: (logged, billable)}}``."""
+    keys = [Worklog.author_account_id, *([Worklog.start_date] if by_day else [])]
+    query = select(*keys, func.sum(Worklog.time_spent_seconds),
+                   func.sum(Worklog.billable_seconds)).where(
+        Worklog.start_date.between(start, end), Worklog.deleted_at.is_(None)).group_by(*keys)
     if people is not None:
         query = query.where(Worklog.author_account_id.in_(people))
-    found: dict = defaultdict(dict)
-    for who, day, logged, billable in session.execute(query):
-        found[who][day] = (int(logged), int(billable))
+    found: dict = defaultdict(dict) if by_day else {}
+    for row in session.execute(query):
+        if by_day:
+            found[row[0]][row[1]] = (int(row[2]), int(row[3]))
+        else:
+            found[row[0]] = (int(row[1]), int(row[2]))
     return found
 
 
@@ -100,14 +104,10 @@ def utilization(session: Session, actor: str, start: date, end: date, group_by: 
 def _by_user(session: Session, people: list[str], start: date, end: date, *,
              narrow: bool) -> list[UtilizationRow]:
     inputs = load_inputs(session, people if narrow else None, start, end)
-    logged = _daily_logged(session, people if narrow else None, start, end)
-    rows = []
-    for who in people:
-        available = sum(d.required_seconds for d in person_days(inputs, who))
-        days = logged.get(who, {}).values()
-        rows.append(UtilizationRow(who, who, available, sum(v[0] for v in days),
-                                   sum(v[1] for v in days)))
-    return rows
+    logged = _logged(session, people if narrow else None, start, end, by_day=False)
+    required = required_by_person(inputs, people)
+    return [UtilizationRow(who, who, sum(required[who]), *logged.get(who, (0, 0)))
+            for who in people]
 
 
 def _by_team(session: Session, start: date, end: date,
@@ -121,20 +121,37 @@ def _by_team(session: Session, start: date, end: date,
     if teams is not None:
         memberships = [m for m in memberships if m.team_id in teams]
     people = sorted({m.account_id for m in memberships})
-    inputs = load_inputs(session, people, start, end)
-    logged = _daily_logged(session, people, start, end)
-    schedules = {who: list(person_days(inputs, who)) for who in people}
+    partial = sorted({m.account_id for m in memberships if not _covers(m, start, end)})
+    required = required_by_person(load_inputs(session, people, start, end), people)
+    totals = _logged(session, people, start, end, by_day=False)
+    daily = _logged(session, partial, start, end, by_day=True) if partial else {}
     sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for team_id, who, first, last, pct in memberships:
-        for day in schedules[who]:
-            if day.date < first or (last is not None and day.date > last):
-                continue
-            done, billable = logged.get(who, {}).get(day.date, (0, 0))
-            total = sums[team_id]
-            total[0] += day.required_seconds * pct
-            total[1] += done * pct
-            total[2] += billable * pct
+        if _covers((team_id, who, first, last, pct), start, end):
+            figures = (sum(required[who]), *totals.get(who, (0, 0)))
+        else:
+            figures = _covered(required[who], daily.get(who, {}), start, first, last)
+        for number, value in enumerate(figures):
+            sums[team_id][number] += value * pct
     names = dict(session.execute(select(Team.id, Team.name)).all())
     return [UtilizationRow(str(team_id), names.get(team_id, str(team_id)),
                            *[(v + 50) // 100 for v in sums[team_id]])
             for team_id in sorted(sums, key=lambda t: (names.get(t, ""), t))]
+
+
+def _covers(membership, start: date, end: date) -> bool:
+    first, last = membership[2], membership[3]
+    return first <= start and (last is None or last >= end)
+
+
+def _covered(required: list[int], daily: dict, start: date, first: date,
+             last: date | None) -> tuple[int, int, int]:
+    """(available, logged, billable) over the days a membership covers."""
+    available = logged = billable = 0
+    for offset, seconds in enumerate(required):
+        day = start + timedelta(days=offset)
+        if day < first or (last is not None and day > last):
+            continue
+        done, paid = daily.get(day, (0, 0))
+        available, logged, billable = available + seconds, logged + done, billable + paid
+    return available, logged, billable
