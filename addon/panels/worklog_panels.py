@@ -17,6 +17,7 @@ from ..db import request_session
 from ..domain.account_rules import resolve_account
 from ..domain.account_rules import selectable_accounts
 from ..domain.attributes import list_attributes
+from ..domain.capacity.views import issue_planned_seconds
 from ..domain.durations import format_duration
 from ..domain.errors import InvalidInput
 from ..domain.issues import live_issue
@@ -48,6 +49,7 @@ def _issue(session, issue_id: str | None, issue_key: str | None) -> JiraIssue | 
 def _summary_context(session, issue: JiraIssue, *, show_all: bool = False) -> dict:
     summary = issue_time(session, issue.jira_id, limit=None if show_all else 50)
     return {"issue": issue, "summary": summary, "me": current_context().account_id,
+            "planned_seconds": issue_planned_seconds(session, issue.jira_id),
             "names": display_names(session, {w.author_account_id for w in summary.entries}),
             "choice": resolve_account(session, issue, None), "duration": format_duration}
 
