@@ -18,7 +18,7 @@ from connect.context import allow_context_qsh
 from connect.context import current_context
 from connect.context import mint_context_token
 
-from ..api.auth import is_site_admin
+from ..caller import is_site_admin
 from ..db import request_session
 from ..domain.capacity.board import CapacityQuery
 from ..domain.capacity.board import capacity_board
