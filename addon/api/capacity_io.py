@@ -140,7 +140,7 @@ def membership(m) -> dict:
             "teamId": m.team_id, "team": {"self": f"{api_base()}/teams/{m.team_id}",
                                           "id": m.team_id},
             "accountId": m.account_id, "member": user_ref(m.account_id),
-            "roleId": m.role_id, "role": {"id": m.role_id} if m.role_id is not None else None,
+            "roleId": m.role_id, "role": {"id": m.role.id, "name": m.role.name} if m.role else None,
             "commitmentPercent": m.commitment_percent, "from": m.from_date.isoformat(),
             "to": _iso(m.to_date), "inclusiveTo": _iso(m.to_date),
             "exclusiveTo": _iso(m.to_date + timedelta(days=1) if m.to_date else None)}
@@ -224,16 +224,10 @@ def board(b, start: date, end: date, granularity: str) -> dict:
             "metadata": {"count": len(people)}, "results": people, "teamTotals": totals}
 
 
-def _pct(value) -> float | None:
-    # Percentages (not money): two decimals, half-up, computed as Decimal; JSON number.
-    return None if value is None else float(value)
-
-
 def utilization_row(r) -> dict:
     return {"group": r.group, "groupName": r.group_name,
             "availableSeconds": r.available_seconds, "loggedSeconds": r.logged_seconds,
             "billableSeconds": r.billable_seconds,
-            "billableUtilizationPercent": _pct(r.billable_percent),
-            "totalUtilizationPercent": _pct(r.total_percent),
-            "targetUtilizationPercent": _pct(r.target_percent),
-            "gapPercent": _pct(r.gap_percent)}
+            "billableUtilizationPercent": r.billable_percent,
+            "totalUtilizationPercent": r.total_percent,
+            "targetUtilizationPercent": r.target_percent, "gapPercent": r.gap_percent}

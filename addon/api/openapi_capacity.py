@@ -35,7 +35,7 @@ SCHEMAS.update({
         ["id", "teamId", "accountId", "commitmentPercent", "from", "to", "inclusiveTo"],
         self=_STR, id=_INT, teamId=_INT, team=_obj(["id"], self=_STR, id=_INT),
         accountId=_STR, member=_ref("User"), roleId=_INT_OR_NULL,
-        role={"type": ["object", "null"]}, commitmentPercent=_INT,
+        role=_nullable(_obj(["id", "name"], id=_INT, name=_STR)), commitmentPercent=_INT,
         **{"from": _DATE}, to=_DATE_OR_NULL, inclusiveTo=_DATE_OR_NULL,
         exclusiveTo=_DATE_OR_NULL),
     "WorkloadScheme": _obj(
@@ -174,7 +174,8 @@ PATHS.update({
     "/capacity": {"get": _op("Ours: available vs planned vs logged per person and period",
                              _ref("Capacity"), params=[*_RANGE, "granularity", "teamId",
                                                        "accountKey", "projectId", "roleId"])},
-    "/reports/utilization": {"get": _op("Ours: utilization (format=json|csv|xlsx)",
+    "/reports/utilization": {"get": _op("Ours: utilization by user|team|role "
+                                        "(format=json|csv|xlsx)",
                                         _ref("Utilization"),
                                         params=[*_RANGE, "groupBy", "format"])},
 })

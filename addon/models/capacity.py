@@ -22,10 +22,12 @@ from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
 from .base import Base
 from .base import TenantScoped
 from .base import Timestamps
+from .role import Role
 
 WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 ABSENCE_TYPES = ("VACATION", "SICK", "OTHER")
@@ -56,8 +58,10 @@ class TeamMembership(TenantScoped, Timestamps, Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"),
                                          nullable=False)
     account_id: Mapped[str] = mapped_column(String(128), nullable=False)
-    # The role lives with the money work (roles table); until then a plain id.
-    role_id: Mapped[int | None] = mapped_column(Integer)
+    # The role the person plays in this team (Tempo's membership roleId); deleting the role
+    # leaves the membership without one.
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("roles.id", ondelete="SET NULL"))
+    role: Mapped[Role | None] = relationship(lazy="joined")
     commitment_percent: Mapped[int] = mapped_column(Integer, nullable=False, default=100)
     from_date: Mapped[date] = mapped_column(Date, nullable=False)
     to_date: Mapped[date | None] = mapped_column(Date)

@@ -34,6 +34,7 @@ from .periods import period_index_by_offset
 from .periods import period_index_sql
 from .periods import periods
 from .plans import plans_on_projects
+from .roles_held import people_with_role
 from .schedule import load_inputs
 from .schedule import required_by_person
 
@@ -127,8 +128,6 @@ def select_people(session: Session, query: CapacityQuery) -> set[str]:
     sets = []
     if query.team_id is not None:
         sets.append(set(_members(session, query, team_id=query.team_id)))
-    if query.role_id is not None:
-        sets.append(set(_members(session, query, role_id=query.role_id)))
     if query.account_key is not None:
         sets.append(_assignees(session, query, (Plan.plan_item_type == "ACCOUNT")
                                & (Plan.plan_item_id == query.account_key))
@@ -136,8 +135,16 @@ def select_people(session: Session, query: CapacityQuery) -> set[str]:
     if query.project_id is not None:
         sets.append(_assignees(session, query, plans_on_projects([query.project_id]))
                     | _authors(session, query, Worklog.project_jira_id == query.project_id))
-    if sets:
+    if sets and query.role_id is None:
         return set.intersection(*sets)
+    candidates = set.intersection(*sets) if sets else _everyone(session, query)
+    if query.role_id is None:
+        return candidates
+    return candidates & people_with_role(session, query.role_id, query.start, query.end,
+                                         candidates)
+
+
+def _everyone(session: Session, query: CapacityQuery) -> set[str]:
     users = set(session.scalars(select(JiraUser.account_id).where(
         JiraUser.active.is_(True), or_(JiraUser.account_type.is_(None),
                                        JiraUser.account_type == "atlassian"))))

@@ -23,6 +23,7 @@ from ..errors import Conflict
 from ..errors import FieldProblem
 from ..errors import InvalidInput
 from ..errors import NotFound
+from .roles_held import check_role
 
 
 def list_teams(session: Session) -> list[Team]:
@@ -111,6 +112,7 @@ def save_membership(session: Session, membership_id: int | None, values: Members
     for team_id in {values.team_id, row.team_id} - {None}:
         access.require_team_manager(session, actor, team_id, actor_is_admin=actor_is_admin)
     _check_membership(session, values, membership_id)
+    check_role(session, values.role_id)
     row.team_id, row.account_id, row.role_id = values.team_id, values.account_id, values.role_id
     row.commitment_percent = values.commitment_percent
     row.from_date, row.to_date = values.from_date, values.to_date

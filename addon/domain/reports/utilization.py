@@ -28,12 +28,13 @@ from .. import access
 from ..capacity.board import CapacityQuery
 from ..capacity.board import check_range
 from ..capacity.board import select_people
+from ..capacity.roles_held import load_role_book
 from ..capacity.schedule import load_inputs
 from ..capacity.schedule import required_by_person
 from ..errors import FieldProblem
 from ..errors import InvalidInput
 
-GROUPINGS = ("user", "team")
+GROUPINGS = ("user", "team", "role")
 CENT = Decimal("0.01")
 
 
@@ -87,16 +88,17 @@ def _logged(session: Session, people, start: date, end: date, *, by_day: bool) -
 
 def utilization(session: Session, actor: str, start: date, end: date, group_by: str, *,
                 actor_is_admin: bool) -> list[UtilizationRow]:
-    """Rows per user or per team over ``start..end``, limited to what the actor may see."""
+    """Rows per user, team or role over ``start..end``, limited to what the actor may see."""
     check_range(start, end)
     if group_by not in GROUPINGS:
-        raise InvalidInput("'groupBy' must be user or team", [FieldProblem(
+        raise InvalidInput("'groupBy' must be user, team or role", [FieldProblem(
             "groupBy", f"must be one of {', '.join(GROUPINGS)}")])
     visible = access.capacity_visible_people(session, actor, actor_is_admin=actor_is_admin)
-    if group_by == "user":
+    if group_by in ("user", "role"):
         people = select_people(session, CapacityQuery(start, end))
-        people = people & visible if visible is not None else people
-        return _by_user(session, sorted(people), start, end, narrow=visible is not None)
+        people = sorted(people & visible if visible is not None else people)
+        grouping = _by_user if group_by == "user" else _by_role
+        return grouping(session, people, start, end, narrow=visible is not None)
     led = None if actor_is_admin else set(access.capacity_teams_led_by(session, actor))
     return _by_team(session, start, end, led)
 
@@ -106,8 +108,38 @@ def _by_user(session: Session, people: list[str], start: date, end: date, *,
     inputs = load_inputs(session, people if narrow else None, start, end)
     logged = _logged(session, people if narrow else None, start, end, by_day=False)
     required = required_by_person(inputs, people)
-    return [UtilizationRow(who, who, sum(required[who]), *logged.get(who, (0, 0)))
+    book = load_role_book(session, people if narrow else None, end)
+    return [UtilizationRow(who, who, sum(required[who]), *logged.get(who, (0, 0)),
+                           target_percent=book.targets.get(book.role_on(who, end)))
             for who in people]
+
+
+def _by_role(session: Session, people: list[str], start: date, end: date, *,
+             narrow: bool) -> list[UtilizationRow]:
+    """Each day's time goes to the role the person held that day (roles are effective-dated),
+    against that role's ``targetUtilizationPercent``."""
+    inputs = load_inputs(session, people if narrow else None, start, end)
+    required = required_by_person(inputs, people)
+    book = load_role_book(session, people if narrow else None, end)
+    daily = _logged(session, people if narrow else None, start, end, by_day=True)
+    sums: dict[int | None, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for who in people:
+        logged = daily.get(who, {})
+        if who not in book.histories:
+            total = sums[book.default_role_id]
+            total[0] += sum(required[who])
+            total[1] += sum(v[0] for v in logged.values())
+            total[2] += sum(v[1] for v in logged.values())
+            continue
+        for offset, seconds in enumerate(required[who]):
+            day = start + timedelta(days=offset)
+            done, paid = logged.get(day, (0, 0))
+            total = sums[book.role_on(who, day)]
+            total[0], total[1], total[2] = total[0] + seconds, total[1] + done, total[2] + paid
+    return [UtilizationRow("none" if role is None else str(role),
+                           book.names.get(role, "No role"), *sums[role],
+                           target_percent=book.targets.get(role))
+            for role in sorted(sums, key=lambda r: (book.names.get(r, ""), r or 0))]
 
 
 def _by_team(session: Session, start: date, end: date,
