@@ -89,10 +89,12 @@ def test_filters_by_project_and_account_and_role(admin, crew):
     by_project = _board(admin, **span, projectId=crew["project"].id)
     assert [r["user"]["accountId"] for r in by_project["results"]] == [ada]
     assert _board(admin, **span, accountKey="NONE")["results"] == []
+    role = ok(admin.post("/roles", json={"name": "Reviewer"}))["id"]
     team = ok(admin.post("/teams", json={"name": "Roles"}))
     ok(admin.post("/team-memberships", json={"teamId": team["id"], "accountId": bob,
-                                             "roleId": 7, "from": "2026-01-01"}))
-    assert [r["user"]["accountId"] for r in _board(admin, **span, roleId=7)["results"]] == [bob]
+                                             "roleId": role, "from": "2026-01-01"}))
+    assert [r["user"]["accountId"] for r in _board(admin, **span, roleId=role)["results"]] == [
+        bob]
 
 
 def test_weeks_start_on_the_configured_day(admin, crew):

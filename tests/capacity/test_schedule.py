@@ -107,3 +107,13 @@ def test_people_see_only_their_own_schedule_unless_they_lead_or_administer(api, 
     missing = api.get(f"/user-schedule/{crew['ada'].account_id}", params={"from": "x"})
     assert missing.status_code == 400
     assert {f["field"] for f in missing.json()["errors"]["fields"]} == {"from", "to"}
+
+
+def test_people_list_their_own_absences_and_admins_everyone_s(api, admin, crew):
+    ada, bob = crew["ada"].account_id, crew["bob"].account_id
+    ok(admin.post("/absences", json={"accountId": bob, "from": "2026-03-02", "type": "SICK"}))
+    ok(api.post("/absences", json={"from": "2026-03-03", "type": "VACATION"}))
+    assert [a["accountId"] for a in ok(api.get("/absences"))["results"]] == [ada]
+    assert ok(api.get("/absences", params={"accountId": bob}))["results"] == []
+    everyone = ok(admin.get("/absences", params={"from": "2026-03-01", "to": "2026-03-31"}))
+    assert [a["accountId"] for a in everyone["results"]] == [bob, ada]

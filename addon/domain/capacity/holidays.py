@@ -223,11 +223,16 @@ def delete_absence(session: Session, absence_id: int, *, actor: str,
     respread_plans(session, [person])
 
 
-def list_absences(session: Session, *, account_ids: set[str] | None, start: date | None,
-                  end: date | None) -> list[Absence]:
+def list_absences(session: Session, actor: str, *, actor_is_admin: bool, wanted: set[str],
+                  start: date | None, end: date | None) -> list[Absence]:
+    """Absences overlapping the range, of ``wanted`` people (all when empty) the actor may see."""
+    visible = access.capacity_visible_people(session, actor, actor_is_admin=actor_is_admin)
+    people = wanted or None
+    if visible is not None:
+        people = (wanted or visible) & visible
     query = select(Absence)
-    if account_ids is not None:
-        query = query.where(Absence.account_id.in_(account_ids))
+    if people is not None:
+        query = query.where(Absence.account_id.in_(people))
     if start is not None:
         query = query.where(Absence.to_date >= start)
     if end is not None:
