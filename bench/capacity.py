@@ -3,10 +3,11 @@ for the same people over a quarter, on PostgreSQL (issue 10: the board must stay
 
 The data is generated with set-based SQL (``generate_series``): 500 people in 10 teams at mixed
 commitments, three workload schemes with 100 people moved mid-range, a default holiday scheme,
-absences, two plans per person (about 60 000 plan days) and a worklog per person and working day
-(about 40 000). Requests go through the app in-process (Flask test client, no network) with a
-context token, like the board page's own calls. Prints p50/max over repeated requests and the
-ratio to a trivial API call measured in the same run. ``--quick`` uses 50 people.
+absences, roles held from staggered dates by three quarters of them, two plans per person
+(about 60 000 plan days) and a worklog per person and working day (about 30 000). Requests go
+through the app in-process (Flask test client, no network) with a context token, like the
+board page's own calls. Prints p50/max over repeated requests and the ratio to a trivial API
+call measured in the same run. ``--quick`` uses 50 people.
 """
 
 from __future__ import annotations
@@ -68,6 +69,14 @@ SEED = [
               'p-' || i, CASE WHEN i % 4 = 0 THEN 50 ELSE 100 END, DATE '2025-06-01',
               CASE WHEN i % 7 = 0 THEN DATE '2026-02-20' END, now(), now()
        FROM generate_series(1, :n) i""",
+    """INSERT INTO roles (tenant_id, name, is_default, target_utilization_percent, created_at,
+         updated_at) VALUES (:t, 'Default', true, NULL, now(), now()),
+       (:t, 'Consultant', false, 75, now(), now()), (:t, 'Senior', false, 65, now(), now())""",
+    """INSERT INTO role_assignments (tenant_id, account_id, role_id, effective_from, created_at)
+       SELECT :t, 'p-' || i, (SELECT id FROM roles WHERE tenant_id = :t AND name =
+              CASE WHEN i % 2 = 0 THEN 'Consultant' ELSE 'Senior' END),
+              DATE '2025-12-01' + (i % 90), now()
+       FROM generate_series(1, :n) i WHERE i % 4 <> 0""",
     """INSERT INTO plans (tenant_id, assignee_account_id, plan_item_type, plan_item_id,
          start_date, end_date, effort_type, seconds_per_day, include_non_working_days,
          billable, created_at, updated_at)
@@ -132,7 +141,8 @@ def main() -> None:
         baseline = statistics.median(_time(client, BASELINE, token))
         for label, path in (("board 12 weeks", BOARD),
                             ("utilization quarter by user", QUARTER.format("user")),
-                            ("utilization quarter by team", QUARTER.format("team"))):
+                            ("utilization quarter by team", QUARTER.format("team")),
+                            ("utilization quarter by role", QUARTER.format("role"))):
             warm = _time(client, path, token)
             p50 = statistics.median(warm)
             print(f"  {label:32s} p50 {p50:7.1f} ms  max {warm[-1]:7.1f} ms"
