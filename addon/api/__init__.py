@@ -15,14 +15,19 @@ bp = Blueprint("api", __name__, url_prefix="/api/4")
 def init_app(app) -> None:
     from . import account_money  # noqa: F401 - these modules register their routes on bp
     from . import accounts  # noqa: F401
+    from . import capacity  # noqa: F401
     from . import configuration  # noqa: F401
     from . import expenses  # noqa: F401
     from . import issues  # noqa: F401
     from . import money  # noqa: F401
     from . import openapi  # noqa: F401
+    from . import openapi_capacity  # noqa: F401
+    from . import plans  # noqa: F401
     from . import reports  # noqa: F401
     from . import roles  # noqa: F401
+    from . import schemes  # noqa: F401
     from . import sync  # noqa: F401
+    from . import teams  # noqa: F401
     from . import tokens  # noqa: F401
     from . import work_attributes  # noqa: F401
     from . import worklogs  # noqa: F401

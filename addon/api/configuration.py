@@ -7,6 +7,8 @@ from flask import jsonify
 from connect.context import allow_context_qsh
 
 from ..caller import require_site_admin
+from ..domain.capacity.periods import load_week_start
+from ..domain.capacity.periods import save_week_start
 from ..domain.errors import invalid
 from ..domain.money import base_currency
 from ..domain.money import save_configuration
@@ -17,7 +19,7 @@ from .inputs import tenant_session
 from .money import reprice_after_commit
 
 
-def _configuration(policy, currency: str) -> dict:
+def _configuration(policy, currency: str, week_start: int) -> dict:
     """Tempo's global configuration names that a stored setting backs, then our policy under
     ``policy``. Tempo names nothing backs yet are left out rather than answered with constants
     a client would take for configuration."""
@@ -26,6 +28,7 @@ def _configuration(policy, currency: str) -> dict:
         "maxHoursPerDayPerUser": policy.max_seconds_per_day / 3600,
         "numberOfDaysAllowedIntoFuture": policy.days_ahead_allowed,
         "worklogDescriptionOptional": not policy.description_required,
+        "weekStart": week_start,
         "policy": {
             "descriptionRequired": policy.description_required,
             "accountRequired": policy.account_required,
@@ -53,14 +56,16 @@ _POLICY_FIELDS = {
 @allow_context_qsh
 def global_configuration():
     session = tenant_session()
-    return jsonify(_configuration(load_policy(session), base_currency(session)))
+    return jsonify(_configuration(load_policy(session), base_currency(session),
+                                  load_week_start(session)))
 
 
 @bp.put("/globalconfiguration")
 @allow_context_qsh
 def update_global_configuration():
-    """Change the worklog policy (``{"policy": {...}}`` with the names GET shows) and/or the
-    base currency (``currencyCode``); settings left out stay as they are."""
+    """Change the worklog policy (``{"policy": {...}}`` with the names GET shows), the base
+    currency (``currencyCode``) and/or ``weekStart`` (1 = Monday … 7 = Sunday, or a day name);
+    settings left out stay as they are."""
     require_site_admin()
     whole = json_body()
     body = whole.get("policy", {})
@@ -73,6 +78,9 @@ def update_global_configuration():
         policy, currency, changed = save_configuration(
             session, changes, whole.get("currencyCode"), policy_field=lambda name: (
                 f"policy.{api_names.get(name, name)}"))
+        week_start = whole.get("weekStart")
+        week_start = load_week_start(session) if week_start is None else \
+            save_week_start(session, week_start)
         if changed:
             reprice_after_commit(session)
-    return jsonify(_configuration(policy, currency))
+    return jsonify(_configuration(policy, currency, week_start))

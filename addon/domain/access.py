@@ -34,6 +34,8 @@ from ..jira.source import BrowseGrants
 from ..models import Account
 from ..models import JiraIssue
 from ..models import JiraProject
+from ..models import Team
+from ..models import TeamMembership
 from ..models import Worklog
 from .account_rules import account_by_key
 from .errors import Forbidden
@@ -246,3 +248,63 @@ class MoneyAccess:
 def money_access(session: Session, tenant_id: int, caller: str | None, *,
                  is_site_admin: bool) -> MoneyAccess:
     return MoneyAccess(caller, is_site_admin, led_account_keys(session, tenant_id, caller))
+
+
+# Capacity (issue 10): admins manage workload and holiday schemes; admins and a team's lead
+# manage its memberships and plan its members; people record their own absences and see their
+# own plans and schedule; a lead sees the people in the teams they lead.
+
+
+def capacity_teams_led_by(session: Session, actor: str) -> list[int]:
+    """Ids of the teams whose lead is ``actor``."""
+    return list(session.scalars(select(Team.id).where(Team.lead_account_id == actor)))
+
+
+def capacity_led_people(session: Session, actor: str) -> set[str]:
+    """Everyone who is (or was) a member of a team ``actor`` leads."""
+    return set(session.scalars(select(TeamMembership.account_id).join(
+        Team, Team.id == TeamMembership.team_id).where(Team.lead_account_id == actor)))
+
+
+def capacity_visible_people(session: Session, actor: str, *, actor_is_admin: bool
+                            ) -> set[str] | None:
+    """Whose capacity, schedule and plans ``actor`` may see; None means everyone's."""
+    return None if actor_is_admin else capacity_led_people(session, actor) | {actor}
+
+
+def require_team_manager(session: Session, actor: str, team_id: int, *,
+                         actor_is_admin: bool) -> None:
+    """Admins and the team's lead manage its memberships; anyone else gets 403."""
+    if actor_is_admin:
+        return
+    lead = session.scalar(select(Team.lead_account_id).where(Team.id == team_id))
+    if lead is None or lead != actor:
+        raise Forbidden("only site administrators and the team's lead manage its members")
+
+
+def require_planner_for(session: Session, actor: str, assignee: str, *,
+                        actor_is_admin: bool) -> None:
+    """Admins plan anyone; a team lead plans the members of their teams."""
+    if actor_is_admin or assignee in capacity_led_people(session, actor):
+        return
+    raise Forbidden("only site administrators and team leads (for their members) plan people")
+
+
+def require_can_see_person(session: Session, actor: str, account_id: str, *,
+                           actor_is_admin: bool) -> None:
+    """People see their own; leads see their members'; admins see everyone's."""
+    visible = capacity_visible_people(session, actor, actor_is_admin=actor_is_admin)
+    if visible is not None and account_id not in visible:
+        raise Forbidden("you may only see your own and your teams' members' figures")
+
+
+def require_absence_writer(actor: str, account_id: str, *, actor_is_admin: bool) -> None:
+    """People record their own absences; admins anyone's."""
+    if not actor_is_admin and actor != account_id:
+        raise Forbidden("you may only record your own absences")
+
+
+def require_capacity_admin(*, actor_is_admin: bool) -> None:
+    """Workload schemes, holiday schemes and holidays are the site administrators'."""
+    if not actor_is_admin:
+        raise Forbidden("only site administrators manage workload and holiday schemes")

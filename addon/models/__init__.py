@@ -8,6 +8,16 @@ from .base import AppSession
 from .base import Base
 from .base import CrossTenantAccess
 from .base import TenantScoped
+from .capacity import Absence
+from .capacity import Holiday
+from .capacity import HolidayScheme
+from .capacity import HolidaySchemeMember
+from .capacity import Plan
+from .capacity import PlanDay
+from .capacity import Team
+from .capacity import TeamMembership
+from .capacity import WorkloadScheme
+from .capacity import WorkloadSchemeMember
 from .jira_mirror import JiraIssue
 from .jira_mirror import JiraProject
 from .jira_mirror import JiraUser
@@ -32,6 +42,16 @@ from .worklog import Worklog
 GLOBAL_MODELS = (Tenant, ConsumedInstallToken)
 
 __all__ = [
+    "Absence",
+    "Holiday",
+    "HolidayScheme",
+    "HolidaySchemeMember",
+    "Plan",
+    "PlanDay",
+    "Team",
+    "TeamMembership",
+    "WorkloadScheme",
+    "WorkloadSchemeMember",
     "Account",
     "AccountCategory",
     "AccountLink",

@@ -22,6 +22,7 @@ from ..domain.access import visible_issue
 from ..domain.account_rules import resolve_account
 from ..domain.account_rules import selectable_accounts
 from ..domain.attributes import list_attributes
+from ..domain.capacity.views import issue_planned_seconds
 from ..domain.durations import format_duration
 from ..domain.errors import InvalidInput
 from ..domain.money import base_currency
@@ -85,6 +86,7 @@ def _summary_context(session, shown: Visibility, issue: JiraIssue, *,
     access = _money_access(session)
     return {"page": page, "show_all": show_all, "issue": issue, "summary": summary,
             "me": current_context().account_id, "choice": choice,
+            "planned_seconds": issue_planned_seconds(session, issue.jira_id),
             "names": display_names(session, {w.author_account_id for w in summary.entries}),
             "duration": format_duration, "money": access,
             "sees_costs": access.site_admin or (choice.key is not None and

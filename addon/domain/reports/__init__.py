@@ -1,1 +1,1 @@
-"""Reports: each an aggregate query over the priced worklog and expense rows."""
+"""Reports: one module per report, each an aggregate query over the domain's tables."""
