@@ -18,7 +18,9 @@ from connect.context import MODE_LIFECYCLE
 from connect.context import MODE_PUBLIC
 
 # Public: no token at all. Changing these lists is a security decision; review it as one.
-PUBLIC = {"api.openapi", "connect.descriptor", "dev.index", "ops.healthz", "ops.readyz"}
+# dev.*: the demo pages, registered only in DEV_MODE (never in production).
+PUBLIC = {"api.openapi", "connect.descriptor", "dev.index", "dev.edit_in_jira", "ops.healthz",
+          "ops.readyz"}
 LIFECYCLE = {"connect_lifecycle.installed", "connect_lifecycle.uninstalled",
              "connect_lifecycle.enabled", "connect_lifecycle.disabled"}
 # Signed by Jira as the app, so there is no user to require.

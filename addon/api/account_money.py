@@ -64,13 +64,13 @@ def create_milestone(key):
     return _save_milestone(key)
 
 
-@bp.put("/accounts/<key>/milestones/<int:milestone_id>")
+@bp.put("/accounts/<key>/milestones/<id:milestone_id>")
 @allow_context_qsh
 def replace_milestone(key, milestone_id):
     return _save_milestone(key, milestone_id)
 
 
-@bp.delete("/accounts/<key>/milestones/<int:milestone_id>")
+@bp.delete("/accounts/<key>/milestones/<id:milestone_id>")
 @allow_context_qsh
 def delete_milestone(key, milestone_id):
     require_site_admin()

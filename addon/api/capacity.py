@@ -44,7 +44,7 @@ def _capacity_query() -> CapacityQuery:
     team_id = parse_int(request.args.get("teamId"), "teamId", problems)
     role_id = parse_int(request.args.get("roleId"), "roleId", problems)
     project_id = request.args.get("projectId") or None
-    if project_id is not None and not project_id.isdigit():
+    if project_id is not None and not (project_id.isascii() and project_id.isdigit()):
         problems.add("projectId", "'projectId' must be a Jira project id")
     problems.raise_if_any()
     return CapacityQuery(start, end, granularity, team_id=team_id,

@@ -86,7 +86,7 @@ def create_expense():
     return jsonify(result)
 
 
-@bp.get("/expenses/<int:expense_id>")
+@bp.get("/expenses/<id:expense_id>")
 @allow_context_qsh
 def get_expense(expense_id):
     session = _session()
@@ -96,7 +96,7 @@ def get_expense(expense_id):
     return jsonify(_json(row, access))
 
 
-@bp.put("/expenses/<int:expense_id>")
+@bp.put("/expenses/<id:expense_id>")
 @allow_context_qsh
 def replace_expense(expense_id):
     session = _session()
@@ -112,7 +112,7 @@ def replace_expense(expense_id):
     return jsonify(result)
 
 
-@bp.delete("/expenses/<int:expense_id>")
+@bp.delete("/expenses/<id:expense_id>")
 @allow_context_qsh
 def delete_expense(expense_id):
     session = _session()

@@ -38,6 +38,7 @@ from .envelope import result_list
 from .inputs import Problems
 from .inputs import json_body_exact
 from .inputs import parse_date
+from .inputs import parse_int
 
 
 def _session():
@@ -89,11 +90,13 @@ def list_rates():
     if not access.sees_any_costs:
         raise Forbidden("rates are shown to site administrators and account leads")
     args = request.args
-    role_id = args.get("roleId")
+    problems = Problems()
+    role_id = parse_int(args.get("roleId"), "roleId", problems, minimum=1)
+    problems.raise_if_any()
     rows = rates.list_rates(session, category=args.get("category"),
                             scope_type=args.get("scopeType"), account_key=args.get("accountKey"),
                             user_account_id=args.get("accountId"),
-                            role_id=int(role_id) if role_id and role_id.isdigit() else None,
+                            role_id=role_id,
                             account_keys=access.report_accounts())
     return _paged(rows, serialize.rate)
 
@@ -123,14 +126,14 @@ def create_rate():
     return jsonify(result)
 
 
-@bp.get("/rates/<int:rate_id>")
+@bp.get("/rates/<id:rate_id>")
 @allow_context_qsh
 def get_rate(rate_id):
     require_site_admin()
     return jsonify(serialize.rate(rates.get_rate(_session(), rate_id)))
 
 
-@bp.put("/rates/<int:rate_id>")
+@bp.put("/rates/<id:rate_id>")
 @allow_context_qsh
 def replace_rate(rate_id):
     require_site_admin()
@@ -142,7 +145,7 @@ def replace_rate(rate_id):
     return jsonify(result)
 
 
-@bp.delete("/rates/<int:rate_id>")
+@bp.delete("/rates/<id:rate_id>")
 @allow_context_qsh
 def delete_rate(rate_id):
     require_site_admin()
@@ -207,14 +210,14 @@ def create_exchange_rate():
     return jsonify(result)
 
 
-@bp.get("/exchange-rates/<int:rate_id>")
+@bp.get("/exchange-rates/<id:rate_id>")
 @allow_context_qsh
 def get_exchange_rate(rate_id):
     require_user()
     return jsonify(serialize.exchange_rate(fx.get_exchange_rate(_session(), rate_id)))
 
 
-@bp.put("/exchange-rates/<int:rate_id>")
+@bp.put("/exchange-rates/<id:rate_id>")
 @allow_context_qsh
 def replace_exchange_rate(rate_id):
     require_site_admin()
@@ -226,7 +229,7 @@ def replace_exchange_rate(rate_id):
     return jsonify(result)
 
 
-@bp.delete("/exchange-rates/<int:rate_id>")
+@bp.delete("/exchange-rates/<id:rate_id>")
 @allow_context_qsh
 def delete_exchange_rate(rate_id):
     require_site_admin()

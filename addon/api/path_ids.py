@@ -17,7 +17,7 @@ class BadPathId(BadRequest):
 
 
 class IdConverter(BaseConverter):
-    """``<id:name>``: like ``<int:>``, but ``1e20`` or 5,000 nines are a 400, not a 404 or an
+    """``<id:name>``: like ``<id:>``, but ``1e20`` or 5,000 nines are a 400, not a 404 or an
     overflow in the database. Segments not starting with a digit are left to other rules."""
 
     regex = r"[0-9][^/]*"

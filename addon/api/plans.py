@@ -18,6 +18,7 @@ from . import bp
 from . import capacity_io as io
 from .envelope import result_list
 from .inputs import Problems
+from .inputs import is_id
 from .inputs import json_body
 from .inputs import parse_date
 from .inputs import query_list
@@ -56,7 +57,7 @@ def create_plan():
     return jsonify(result)
 
 
-@bp.get("/plans/<int:plan_id>")
+@bp.get("/plans/<id:plan_id>")
 @allow_context_qsh
 def get_plan(plan_id):
     actor, admin = io.caller()
@@ -65,7 +66,7 @@ def get_plan(plan_id):
                                                         actor_is_admin=admin)])[0])
 
 
-@bp.put("/plans/<int:plan_id>")
+@bp.put("/plans/<id:plan_id>")
 @allow_context_qsh
 def update_plan(plan_id):
     actor, admin = io.caller()
@@ -77,7 +78,7 @@ def update_plan(plan_id):
     return jsonify(result)
 
 
-@bp.delete("/plans/<int:plan_id>")
+@bp.delete("/plans/<id:plan_id>")
 @allow_context_qsh
 def delete_plan(plan_id):
     actor, admin = io.caller()
@@ -87,7 +88,7 @@ def delete_plan(plan_id):
     return "", 204
 
 
-@bp.post("/plans/<int:plan_id>/split")
+@bp.post("/plans/<id:plan_id>/split")
 @allow_context_qsh
 def split_plan(plan_id):
     """Ours: ``{date}`` — the plan ends the day before; a new plan takes the rest."""
@@ -116,7 +117,7 @@ def list_plans():
     start, end = io.query_range()
     return _search(plans.PlanFilter(start, end, account_ids=tuple(query_list("accountId")),
                                     plan_ids=tuple(int(i) for i in query_list("planId")
-                                                   if i.isdigit())))
+                                                   if is_id(i))))
 
 
 @bp.get("/plans/user/<account_id>")
@@ -147,7 +148,7 @@ def search_plans():
         ("account_ids", "accountIds"), ("item_types", "planItemTypes"),
         ("issue_ids", "issueIds"), ("project_ids", "projectIds"),
         ("account_keys", "accountKeys"), ("plan_ids", "planIds"))}
-    if not all(p.isdigit() for p in lists["plan_ids"]):
+    if not all(is_id(p) for p in lists["plan_ids"]):
         problems.add("planIds", "'planIds' must be plan ids")
     problems.raise_if_any("invalid search")
     lists["plan_ids"] = tuple(int(p) for p in lists["plan_ids"])
@@ -176,7 +177,7 @@ def create_absence():
     return jsonify(result)
 
 
-@bp.put("/absences/<int:absence_id>")
+@bp.put("/absences/<id:absence_id>")
 @allow_context_qsh
 def update_absence(absence_id):
     actor, admin = io.caller()
@@ -188,7 +189,7 @@ def update_absence(absence_id):
     return jsonify(result)
 
 
-@bp.delete("/absences/<int:absence_id>")
+@bp.delete("/absences/<id:absence_id>")
 @allow_context_qsh
 def delete_absence(absence_id):
     actor, admin = io.caller()
@@ -198,7 +199,7 @@ def delete_absence(absence_id):
     return "", 204
 
 
-@bp.get("/absences/<int:absence_id>")
+@bp.get("/absences/<id:absence_id>")
 @allow_context_qsh
 def get_absence(absence_id):
     actor, admin = io.caller()

@@ -24,6 +24,7 @@ from . import bp
 from . import serialize
 from .inputs import Problems
 from .inputs import parse_date
+from .inputs import parse_int
 from .money import caller_money_access
 
 
@@ -46,15 +47,13 @@ def _group_by() -> list[str]:
 def _cost_query(accounts) -> CostQuery:
     problems = Problems()
     date_from, date_to = _period(problems)
-    role = request.args.get("roleId")
-    if role is not None and not role.isdigit():
-        problems.add("roleId", "'roleId' must be a role id")
+    role = parse_int(request.args.get("roleId"), "roleId", problems, minimum=1)
     problems.raise_if_any()
     args = request.args
     return CostQuery(date_from, date_to, validate(_group_by(), date_from, date_to),
                      account_key=args.get("accountKey"), customer_key=args.get("customerKey"),
                      project_id=args.get("projectId"), author=args.get("accountId"),
-                     role_id=int(role) if role else None, epic_id=args.get("epicId"),
+                     role_id=role, epic_id=args.get("epicId"),
                      issue_id=args.get("issueId"), accounts=accounts)
 
 

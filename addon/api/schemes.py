@@ -55,7 +55,7 @@ def list_workload_schemes():
                                 for s in schemes.list_schemes(session)]))
 
 
-@bp.get("/workload-schemes/<int:scheme_id>")
+@bp.get("/workload-schemes/<id:scheme_id>")
 @allow_context_qsh
 def get_workload_scheme(scheme_id):
     io.caller()
@@ -78,13 +78,13 @@ def create_workload_scheme():
     return _save_workload_scheme(None)
 
 
-@bp.put("/workload-schemes/<int:scheme_id>")
+@bp.put("/workload-schemes/<id:scheme_id>")
 @allow_context_qsh
 def update_workload_scheme(scheme_id):
     return _save_workload_scheme(scheme_id)
 
 
-@bp.delete("/workload-schemes/<int:scheme_id>")
+@bp.delete("/workload-schemes/<id:scheme_id>")
 @allow_context_qsh
 def delete_workload_scheme(scheme_id):
     session = _admin_session()
@@ -93,7 +93,7 @@ def delete_workload_scheme(scheme_id):
     return "", 204
 
 
-@bp.put("/workload-schemes/<int:scheme_id>/default")
+@bp.put("/workload-schemes/<id:scheme_id>/default")
 @allow_context_qsh
 def default_workload_scheme(scheme_id):
     session = _admin_session()
@@ -102,7 +102,7 @@ def default_workload_scheme(scheme_id):
     return jsonify(result)
 
 
-@bp.post("/workload-schemes/<int:scheme_id>/members")
+@bp.post("/workload-schemes/<id:scheme_id>/members")
 @allow_context_qsh
 def add_workload_scheme_members(scheme_id):
     """``{accountIds, effectiveFrom}``: from that day (default today where each person is)."""
@@ -120,7 +120,7 @@ def add_workload_scheme_members(scheme_id):
     return jsonify(result_list(result))
 
 
-@bp.get("/workload-schemes/<int:scheme_id>/members")
+@bp.get("/workload-schemes/<id:scheme_id>/members")
 @allow_context_qsh
 def workload_scheme_members(scheme_id):
     io.caller()
@@ -148,7 +148,7 @@ def list_holiday_schemes():
                                 for s in holidays.list_holiday_schemes(_session())]))
 
 
-@bp.get("/holiday-schemes/<int:scheme_id>")
+@bp.get("/holiday-schemes/<id:scheme_id>")
 @allow_context_qsh
 def get_holiday_scheme(scheme_id):
     io.caller()
@@ -170,13 +170,13 @@ def create_holiday_scheme():
     return _save_holiday_scheme(None)
 
 
-@bp.put("/holiday-schemes/<int:scheme_id>")
+@bp.put("/holiday-schemes/<id:scheme_id>")
 @allow_context_qsh
 def update_holiday_scheme(scheme_id):
     return _save_holiday_scheme(scheme_id)
 
 
-@bp.delete("/holiday-schemes/<int:scheme_id>")
+@bp.delete("/holiday-schemes/<id:scheme_id>")
 @allow_context_qsh
 def delete_holiday_scheme(scheme_id):
     session = _admin_session()
@@ -185,7 +185,7 @@ def delete_holiday_scheme(scheme_id):
     return "", 204
 
 
-@bp.put("/holiday-schemes/<int:scheme_id>/default")
+@bp.put("/holiday-schemes/<id:scheme_id>/default")
 @allow_context_qsh
 def default_holiday_scheme(scheme_id):
     session = _admin_session()
@@ -194,7 +194,7 @@ def default_holiday_scheme(scheme_id):
     return jsonify(result)
 
 
-@bp.get("/holiday-schemes/<int:scheme_id>/holidays")
+@bp.get("/holiday-schemes/<id:scheme_id>/holidays")
 @allow_context_qsh
 def list_holidays(scheme_id):
     io.caller()
@@ -205,7 +205,7 @@ def list_holidays(scheme_id):
         _session(), scheme_id, year)]))
 
 
-@bp.post("/holiday-schemes/<int:scheme_id>/holidays")
+@bp.post("/holiday-schemes/<id:scheme_id>/holidays")
 @allow_context_qsh
 def create_holiday(scheme_id):
     values = io.holiday_input(json_body())
@@ -215,14 +215,14 @@ def create_holiday(scheme_id):
     return jsonify(result)
 
 
-@bp.get("/holiday-schemes/<int:scheme_id>/holidays/<int:holiday_id>")
+@bp.get("/holiday-schemes/<id:scheme_id>/holidays/<id:holiday_id>")
 @allow_context_qsh
 def get_holiday(scheme_id, holiday_id):
     io.caller()
     return jsonify(io.holiday(holidays.get_holiday(_session(), scheme_id, holiday_id)))
 
 
-@bp.put("/holiday-schemes/<int:scheme_id>/holidays/<int:holiday_id>")
+@bp.put("/holiday-schemes/<id:scheme_id>/holidays/<id:holiday_id>")
 @allow_context_qsh
 def update_holiday(scheme_id, holiday_id):
     values = io.holiday_input(json_body())
@@ -232,7 +232,7 @@ def update_holiday(scheme_id, holiday_id):
     return jsonify(result)
 
 
-@bp.delete("/holiday-schemes/<int:scheme_id>/holidays/<int:holiday_id>")
+@bp.delete("/holiday-schemes/<id:scheme_id>/holidays/<id:holiday_id>")
 @allow_context_qsh
 def delete_holiday(scheme_id, holiday_id):
     session = _admin_session()
@@ -241,7 +241,7 @@ def delete_holiday(scheme_id, holiday_id):
     return "", 204
 
 
-@bp.post("/holiday-schemes/<int:scheme_id>/holidays/import")
+@bp.post("/holiday-schemes/<id:scheme_id>/holidays/import")
 @allow_context_qsh
 def import_holidays(scheme_id):
     """Ours: ``{country, subdivision, year}`` from the ``holidays`` package (whole days)."""
@@ -259,7 +259,7 @@ def import_holidays(scheme_id):
     return jsonify(result_list(result))
 
 
-@bp.post("/holiday-schemes/<int:scheme_id>/members")
+@bp.post("/holiday-schemes/<id:scheme_id>/members")
 @allow_context_qsh
 def add_holiday_scheme_members(scheme_id):
     people = _account_ids(json_body())
@@ -269,7 +269,7 @@ def add_holiday_scheme_members(scheme_id):
     return jsonify(result_list([{"accountId": a} for a in result]))
 
 
-@bp.get("/holiday-schemes/<int:scheme_id>/members")
+@bp.get("/holiday-schemes/<id:scheme_id>/members")
 @allow_context_qsh
 def holiday_scheme_members(scheme_id):
     io.caller()

@@ -32,7 +32,8 @@ def jira_id(value: str | None):
     """Jira ids are numeric strings; Tempo's API returns them as numbers."""
     if value is None:
         return None
-    return int(value) if str(value).isdigit() else value
+    return int(value) if (str(value).isascii() and str(value).isdigit()
+                          and len(str(value)) <= 18) else value
 
 
 def user_ref(account_id: str | None) -> dict | None:

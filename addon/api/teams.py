@@ -42,7 +42,7 @@ def list_teams():
     return jsonify(result_list([io.team(t) for t in teams.list_teams(_session())]))
 
 
-@bp.get("/teams/<int:team_id>")
+@bp.get("/teams/<id:team_id>")
 @allow_context_qsh
 def get_team(team_id):
     io.caller()
@@ -60,7 +60,7 @@ def create_team():
     return jsonify(result)
 
 
-@bp.put("/teams/<int:team_id>")
+@bp.put("/teams/<id:team_id>")
 @allow_context_qsh
 def update_team(team_id):
     actor, admin = io.caller()
@@ -71,7 +71,7 @@ def update_team(team_id):
     return jsonify(result)
 
 
-@bp.delete("/teams/<int:team_id>")
+@bp.delete("/teams/<id:team_id>")
 @allow_context_qsh
 def delete_team(team_id):
     actor, admin = io.caller()
@@ -82,7 +82,7 @@ def delete_team(team_id):
     return "", 204
 
 
-@bp.get("/teams/<int:team_id>/members")
+@bp.get("/teams/<id:team_id>/members")
 @allow_context_qsh
 def team_members(team_id):
     """Memberships active today (Tempo's "active members")."""
@@ -94,7 +94,7 @@ def team_members(team_id):
         session, team_ids=[team_id], active_from=today, active_to=today)]))
 
 
-@bp.get("/team-memberships/team/<int:team_id>")
+@bp.get("/team-memberships/team/<id:team_id>")
 @allow_context_qsh
 def memberships_of_team(team_id):
     io.caller()
@@ -116,14 +116,14 @@ def create_membership():
     return jsonify(result)
 
 
-@bp.get("/team-memberships/<int:membership_id>")
+@bp.get("/team-memberships/<id:membership_id>")
 @allow_context_qsh
 def get_membership(membership_id):
     io.caller()
     return jsonify(io.membership(teams.get_membership(_session(), membership_id)))
 
 
-@bp.put("/team-memberships/<int:membership_id>")
+@bp.put("/team-memberships/<id:membership_id>")
 @allow_context_qsh
 def update_membership(membership_id):
     actor, admin = io.caller()
@@ -135,7 +135,7 @@ def update_membership(membership_id):
     return jsonify(result)
 
 
-@bp.delete("/team-memberships/<int:membership_id>")
+@bp.delete("/team-memberships/<id:membership_id>")
 @allow_context_qsh
 def delete_membership(membership_id):
     actor, admin = io.caller()

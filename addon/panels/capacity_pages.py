@@ -52,10 +52,12 @@ def _query(session) -> CapacityQuery:
         today = _today()
         start = today - timedelta(days=(today.weekday() - (load_week_start(session) - 1)) % 7)
     weeks = request.args.get("weeks", "")
-    weeks = int(weeks) if weeks.isdigit() and 0 < int(weeks) <= 26 else DEFAULT_WEEKS
+    ok = weeks.isascii() and weeks.isdigit() and len(weeks) <= 2 and 0 < int(weeks) <= 26
+    weeks = int(weeks) if ok else DEFAULT_WEEKS
     team = request.args.get("teamId", "")
     return CapacityQuery(start, start + timedelta(days=7 * weeks - 1), "WEEK",
-                         team_id=int(team) if team.isdigit() else None,
+                         team_id=int(team) if team.isascii() and team.isdigit() and len(team) <= 18
+                         else None,
                          project_id=request.args.get("projectId") or None,
                          account_key=request.args.get("accountKey") or None)
 
