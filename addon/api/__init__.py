@@ -13,6 +13,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/4")
 
 def init_app(app) -> None:
     from . import accounts  # noqa: F401 - these modules register their routes on bp
+    from . import approvals  # noqa: F401
     from . import auth
     from . import openapi  # noqa: F401
     from . import roles  # noqa: F401
@@ -21,4 +22,5 @@ def init_app(app) -> None:
     from . import worklogs  # noqa: F401
 
     auth.init_app(app)
+    bp.before_request(auth.attribute_changes)
     app.register_blueprint(bp)

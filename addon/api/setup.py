@@ -12,6 +12,7 @@ from connect.context import current_context
 
 from ..db import request_session
 from ..domain import api_tokens
+from ..domain import periods
 from ..domain.account_rules import resolve_account
 from ..domain.attributes import create_attribute
 from ..domain.attributes import delete_attribute
@@ -90,7 +91,7 @@ def delete_work_attribute(key):
     return "", 204
 
 
-def _configuration(policy) -> dict:
+def _configuration(policy, approval) -> dict:
     """Tempo's global configuration names, then our policy under ``policy``."""
     return {
         "allowLoggingOnClosedAccount": False,
@@ -100,8 +101,8 @@ def _configuration(policy) -> dict:
         "remainingEstimateOptional": True,
         "startAndEndTimesEnabled": True,
         "weekStart": 1,
-        "approvalPeriod": "WEEK",
-        "approvalWeekStart": 1,
+        "approvalPeriod": approval.period,
+        "approvalWeekStart": approval.week_start,
         "policy": {
             "descriptionRequired": policy.description_required,
             "accountRequired": policy.account_required,
@@ -128,28 +129,37 @@ _POLICY_FIELDS = {
 @bp.get("/globalconfiguration")
 @allow_context_qsh
 def global_configuration():
-    return jsonify(_configuration(load_policy(_session())))
+    session = _session()
+    return jsonify(_configuration(load_policy(session), periods.load_settings(session)))
 
 
 @bp.put("/globalconfiguration")
 @allow_context_qsh
 def update_global_configuration():
-    """Ours: change the worklog policy (``{"policy": {...}}`` with the names GET shows)."""
+    """Ours: change the worklog policy (``{"policy": {...}}`` with the names GET shows) and
+    Tempo's ``approvalPeriod``/``approvalWeekStart``. Absent settings keep their stored value."""
     require_site_admin()
-    body = json_body().get("policy", {})
+    raw = json_body()
+    body = raw.get("policy", {})
     changes = {}
     for name, value in (body.items() if isinstance(body, dict) else []):
         changes[_POLICY_FIELDS.get(name, name)] = value
+    period_kind, week_start = raw.get("approvalPeriod"), raw.get("approvalWeekStart")
     session = _session()
-    try:
-        with session.begin():
-            policy = save_policy(session, changes)
-    except InvalidInput as exc:
-        api_names = {v: k for k, v in _POLICY_FIELDS.items()}
-        raise InvalidInput(exc.message, [
-            FieldProblem(f"policy.{api_names.get(p.field, p.field)}", p.message, p.code)
-            for p in exc.problems]) from None
-    return jsonify(_configuration(policy))
+    with session.begin():
+        try:
+            policy, problems = save_policy(session, changes), []
+        except InvalidInput as exc:
+            api_names = {v: k for k, v in _POLICY_FIELDS.items()}
+            policy, problems = None, [
+                FieldProblem(f"policy.{api_names.get(p.field, p.field)}", p.message, p.code)
+                for p in exc.problems]
+        problems += periods.settings_problems(period_kind, week_start)
+        if problems:  # every bad field at once; nothing is written
+            raise InvalidInput(problems[0].message if len(problems) == 1
+                               else "invalid configuration", problems)
+        approval = periods.save_settings(session, period=period_kind, week_start=week_start)
+    return jsonify(_configuration(policy, approval))
 
 
 @bp.get("/issues/<id_or_key>")

@@ -219,7 +219,8 @@ def create():
         _require_can_write(session, caller, data.author_account_id,
                            data.attributes.get(ACCOUNT_ATTRIBUTE))
         worklog = create_worklog(session, data, policy=load_policy(session),
-                                 today=_today(data.time_zone), actor=caller)
+                                 today=_today(data.time_zone), actor=caller,
+                                 admin_check=is_site_admin)
         worklog_id = worklog.id
     _push_now(worklog_id)
     return jsonify(_one(session, get_worklog(session, worklog_id)))
@@ -245,7 +246,8 @@ def update(worklog_id):
         _require_can_write(session, caller, data.author_account_id,
                            data.attributes.get(ACCOUNT_ATTRIBUTE))
         replace_worklog(session, worklog_id, data, policy=load_policy(session),
-                        today=_today(data.time_zone))
+                        today=_today(data.time_zone), actor=caller,
+                        admin_check=is_site_admin)
     _push_now(worklog_id)
     return jsonify(_one(session, get_worklog(session, worklog_id)))
 
@@ -258,7 +260,8 @@ def remove(worklog_id):
     with session.begin():
         existing = get_worklog(session, worklog_id)
         _require_can_write(session, caller, existing.author_account_id, existing.account_key)
-        delete_worklog(session, worklog_id, now=utcnow())
+        delete_worklog(session, worklog_id, now=utcnow(), actor=caller,
+                       admin_check=is_site_admin)
     _push_now(worklog_id)
     return "", 204
 

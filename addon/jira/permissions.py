@@ -54,3 +54,38 @@ def _ask_jira(session: requests.Session, base_url: str, account_id: str) -> bool
     if response.status_code >= 400:
         raise JiraUnavailable(response.status_code, response.text[:300])
     return "ADMINISTER" in response.json().get("globalPermissions", [])
+
+
+class SiteAdminListCache:
+    """The site's administrators (the last-resort timesheet reviewers), cached briefly."""
+
+    def __init__(self, ttl: float = ADMIN_CACHE_SECONDS,
+                 clock: Callable[[], float] = time.monotonic):
+        self._ttl = ttl
+        self._clock = clock
+        self._entries: dict[int, tuple[list[str], float]] = {}
+        self._lock = threading.Lock()
+
+    def site_admins(self, tenant_id: int, session: requests.Session, base_url: str) -> list[str]:
+        now = self._clock()
+        with self._lock:
+            cached = self._entries.get(tenant_id)
+        if cached and cached[1] > now:
+            return cached[0]
+        answer = _list_admins(session, base_url)
+        with self._lock:
+            self._entries[tenant_id] = (answer, now + self._ttl)
+        return answer
+
+
+def _list_admins(session: requests.Session, base_url: str) -> list[str]:
+    """Jira's "users with permissions" search for the global ADMINISTER permission."""
+    try:
+        response = session.get(f"{base_url.rstrip('/')}/rest/api/3/user/permission/search",
+                               params={"permissions": "ADMINISTER", "maxResults": 50})
+    except requests.RequestException as exc:
+        raise JiraUnavailable(None, f"Jira unreachable: {type(exc).__name__}") from exc
+    if response.status_code >= 400:
+        raise JiraUnavailable(response.status_code, response.text[:300])
+    return sorted(u["accountId"] for u in response.json()
+                  if u.get("accountId") and u.get("active", True))
