@@ -1,9 +1,10 @@
 """The ``ledgerline`` command: migrate, serve, worker, scheduler, demo, purge, resync,
-sync-status."""
+sync-status, audit verify."""
 
 from __future__ import annotations
 
 import importlib
+import json
 import threading
 
 import click
@@ -16,6 +17,7 @@ from . import create_app
 from . import get_settings
 from . import migrate as migrations
 from .db import get_database
+from .domain.audit import verify_chain
 from .domain.backfill import BackfillBusy
 from .domain.demo import seed_demo_data
 from .domain.inbox import inbox_stats
@@ -196,3 +198,22 @@ def sync_status_command(client_key: str) -> None:
     oldest = inbox.oldest_pending
     since = f", oldest {oldest:%Y-%m-%d %H:%M:%S} UTC" if oldest else ""
     click.echo(f"inbox {inbox.pending:,} pending{since} · {inbox.parked:,} parked")
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+@click.option("--tenant", "client_key", required=True, help="The tenant's Connect clientKey.")
+@with_appcontext
+def audit_verify_command(client_key: str) -> None:
+    """Walk a tenant's audit chain and recompute every hash; exit 1 if it is broken."""
+    tenant = _tenant_or_fail(client_key)
+    with get_database().transaction(tenant_id=tenant.tenant_id) as session:
+        result = verify_chain(session)
+    click.echo(json.dumps({"valid": result.valid, "entries": result.entries,
+                           "firstBrokenId": result.first_broken_id}))
+    if not result.valid:
+        raise SystemExit(1)

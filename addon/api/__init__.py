@@ -14,6 +14,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/4")
 def init_app(app) -> None:
     from . import accounts  # noqa: F401 - these modules register their routes on bp
     from . import approvals  # noqa: F401
+    from . import audit  # noqa: F401
     from . import auth
     from . import openapi  # noqa: F401
     from . import roles  # noqa: F401

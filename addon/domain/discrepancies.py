@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,12 +28,16 @@ KEEP_CHOICES = ("APPROVED", "JIRA")
 
 
 def list_discrepancies(session: Session, *, status: str | None,
-                       worklog_ids: list[int] | None = None) -> list[Discrepancy]:
+                       visible_to: str | None = None) -> list[Discrepancy]:
+    """All discrepancies, or (``visible_to``) those of the person's own timesheets and of the
+    timesheets they review."""
     query = select(Discrepancy).order_by(Discrepancy.id)
     if status:
         query = query.where(Discrepancy.status == status)
-    if worklog_ids is not None:
-        query = query.where(Discrepancy.worklog_id.in_(worklog_ids))
+    if visible_to is not None:
+        query = query.join(TimesheetApproval, TimesheetApproval.id == Discrepancy.approval_id)\
+            .where(or_(TimesheetApproval.account_id == visible_to,
+                       TimesheetApproval.reviewer_account_id == visible_to))
     return list(session.scalars(query))
 
 
