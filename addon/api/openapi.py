@@ -228,6 +228,8 @@ PATHS = {
 
 
 def document() -> dict:
+    from . import openapi_approvals
+
     return {
         "openapi": "3.1.0",
         "info": {"title": "Ledgerline REST API", "version": "4",
@@ -235,9 +237,9 @@ def document() -> dict:
                                 "with Ledgerline's own fields alongside."},
         "servers": [{"url": serialize.api_base()}],
         "security": [{"connectJwt": []}, {"bearerAuth": []}],
-        "paths": PATHS,
+        "paths": {**PATHS, **openapi_approvals.PATHS},
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **openapi_approvals.SCHEMAS},
             "securitySchemes": {
                 "connectJwt": {"type": "apiKey", "in": "header", "name": "Authorization",
                                "description": "JWT <Connect context token>"},
