@@ -18,6 +18,8 @@ from connect.context import mint_context_token
 from ..db import request_session
 from ..domain.account_rules import resolve_account
 from ..domain.account_rules import selectable_accounts
+from ..domain.approval_views import locked_worklog_ids
+from ..domain.approval_views import timesheet_state
 from ..domain.attributes import list_attributes
 from ..domain.durations import format_duration
 from ..domain.policy import load_policy
@@ -49,7 +51,8 @@ def _summary_context(session, issue: JiraIssue, *, show_all: bool = False) -> di
     summary = issue_time(session, issue.jira_id, limit=None if show_all else 50)
     return {"issue": issue, "summary": summary, "me": current_context().account_id,
             "names": display_names(session, {w.author_account_id for w in summary.entries}),
-            "choice": resolve_account(session, issue, None), "duration": format_duration}
+            "choice": resolve_account(session, issue, None), "duration": format_duration,
+            "locked": locked_worklog_ids(session, summary.entries)}
 
 
 @bp.get("/panels/issue")
@@ -88,8 +91,10 @@ def _week_context() -> dict:
         any_day = date.fromisoformat(request.args.get("week", ""))
     except ValueError:
         any_day = _today()
-    return {"week": my_week(session, context.account_id or "", any_day),
-            "duration": format_duration, "account_id": context.account_id}
+    week = my_week(session, context.account_id or "", any_day)
+    return {"week": week, "duration": format_duration, "account_id": context.account_id,
+            "timesheet": timesheet_state(session, context.account_id or "", week.start),
+            "locked": locked_worklog_ids(session, [w for d in week.days for w in d.entries])}
 
 
 @bp.get("/pages/my-time")
