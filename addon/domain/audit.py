@@ -39,6 +39,8 @@ from ..models import AppSession
 from ..models import AuditChainHead
 from ..models import AuditEntry
 from ..models import PeriodClosure
+from ..models import Role
+from ..models import RoleAssignment
 from ..models import TenantSetting
 from ..models import TimesheetApproval
 from ..models import WorkAttribute
@@ -86,6 +88,8 @@ track(AccountLink, "accountlink", parent="account_id")
 track(WorkAttribute, "workattribute")
 track(TenantSetting, "settings")
 track(PeriodClosure, "period")
+track(Role, "role")
+track(RoleAssignment, "role", parent="account_id")
 
 
 def act_as(session: Session, actor: Actor) -> None:

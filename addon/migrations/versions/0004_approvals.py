@@ -5,7 +5,7 @@ hash set while it had none, nothing else changed) and never updated or deleted a
 when its tenant is being purged.
 
 Revision ID: 0004_approvals
-Revises: 0003
+Revises: 0004_money_roles
 Create Date: 2026-12-03 07:17:55.416898
 """
 from alembic import op
@@ -14,7 +14,7 @@ import addon.models.base
 
 
 revision = '0004_approvals'
-down_revision = '0003'
+down_revision = '0004_money_roles'
 branch_labels = None
 depends_on = None
 
