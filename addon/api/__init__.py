@@ -23,5 +23,12 @@ def init_app(app) -> None:
     from . import worklogs  # noqa: F401
 
     auth.init_app(app)
-    bp.before_request(auth.attribute_changes)
     app.register_blueprint(bp)
+
+
+@bp.before_request
+def _attribute_changes() -> None:
+    """Audit each request's writes to its caller (set up once, with the blueprint)."""
+    from .auth import attribute_changes
+
+    attribute_changes()
