@@ -16,10 +16,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-run: $(STAMP) ## Start the app on http://localhost:8000 (SQLite in var/, in-process jobs, dev mode)
+run: $(STAMP) ## Start the demo on http://localhost:8000/dev (a fake Jira, SQLite in var/, dev mode)
 	$(VENV)/bin/ledgerline migrate
-	$(VENV)/bin/ledgerline demo
-	$(VENV)/bin/ledgerline serve --port $(PORT)
+	$(VENV)/bin/ledgerline demo-site --port $(PORT)
 
 test: $(STAMP) ## Run the test suite (real PostgreSQL + Redis when CI=true)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -15,9 +15,11 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     import connect
 
     from . import api
+    from . import caller
     from . import db
     from . import dev
     from . import errors
+    from . import hardening
     from . import jobs
     from . import log
     from . import ops
@@ -44,6 +46,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     jobs.init_app(app, jobs.JobRunner(settings.redis_url, queue_prefix=settings.queue_prefix))
     log.init_app(app)
     errors.init_app(app)
+    caller.init_app(app)
     store = SqlTenantStore(database, SecretBox(settings.secret_key),
                            retention_days=settings.uninstalled_retention_days)
     app.extensions["ledgerline.tenants"] = store
@@ -61,13 +64,25 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         on_installed=_schedule_backfill(app, settings),
         bearer=api_auth.authenticate_api_token,
     )
+    hardening.init_app(app, max_body_bytes=settings.max_body_bytes)
     app.register_blueprint(ops.bp)
     app.register_blueprint(panels.bp)
     app.register_blueprint(webhooks.bp)
     api.init_app(app)
     if settings.dev_mode:
         app.register_blueprint(dev.bp)
+    _trust_proxies(app, settings.trusted_proxy_count)
     return app
+
+
+def _trust_proxies(app: Flask, count: int) -> None:
+    """Behind ``count`` proxies, take scheme, host and client address from X-Forwarded-*;
+    with none configured those headers are ignored (anyone could send them)."""
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count,
+                                x_port=count)
 
 
 def _schedule_backfill(app: Flask, settings):

@@ -1,11 +1,15 @@
 """The ``ledgerline`` command: migrate, serve, worker, scheduler, demo, purge, resync,
-sync-status, audit verify."""
+token, sync-status, audit verify.
+
+This is the composition root: the one module of ``addon`` that imports ``worker`` (statically,
+so the architecture test sees it); the app itself only names jobs through ``addon.jobs``.
+"""
 
 from __future__ import annotations
 
-import importlib
 import json
 import threading
+from datetime import date
 
 import click
 from flask import current_app
@@ -13,19 +17,29 @@ from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
+from worker import schedule
+from worker.jobs import backfill
+from worker.jobs import maintenance
+
 from . import create_app
 from . import get_settings
 from . import migrate as migrations
+from .config import LINKS_FROM_REQUEST
 from .db import get_database
+from .demo_site import DemoSiteError
+from .demo_site import DemoSiteServer
+from .domain import api_tokens
 from .domain.audit import verify_chain
 from .domain.backfill import BackfillBusy
 from .domain.demo import seed_demo_data
+from .domain.errors import DomainError
 from .domain.inbox import inbox_stats
 from .domain.progress import BACKFILL
 from .domain.progress import RECONCILE
 from .domain.progress import SyncProgress
 from .domain.progress import sync_progress
 from .jira import JiraUnavailable
+from .jobs import EXTENSION_KEY as JOBS_KEY
 from .jobs import QUEUE_NAMES
 from .jobs import get_jobs
 from .models.base import utcnow
@@ -52,14 +66,17 @@ def migrate_command() -> None:
 def serve_command(host: str, port: int) -> None:
     """Run the development server (production: gunicorn "addon:create_app()")."""
     app = current_app._get_current_object()
-    if get_jobs().inline:
-        # No Redis: periodic jobs run on a thread of this process.
-        schedule = importlib.import_module("worker.schedule")
-        stop = threading.Event()
-        threading.Thread(target=schedule.run_inline_scheduler, args=(app, stop),
-                         daemon=True, name="inline-scheduler").start()
+    app.config[LINKS_FROM_REQUEST] = True
+    _start_inline_scheduler(app)
     click.echo(f"Ledgerline on http://{'localhost' if host == '127.0.0.1' else host}:{port}")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+def _start_inline_scheduler(app) -> None:
+    """No Redis: periodic jobs run on a thread of this process."""
+    if app.extensions[JOBS_KEY].inline:
+        threading.Thread(target=schedule.run_inline_scheduler, args=(app, threading.Event()),
+                         daemon=True, name="inline-scheduler").start()
 
 
 @main.command("worker")
@@ -88,7 +105,6 @@ def scheduler_command() -> None:
     jobs = get_jobs()
     if jobs.inline:
         raise click.ClickException("REDIS_URL is not set: `ledgerline serve` runs periodic jobs")
-    schedule = importlib.import_module("worker.schedule")
     schedule.cron_scheduler(jobs.redis, jobs.queue_prefix).start()
 
 
@@ -106,11 +122,29 @@ def demo_command() -> None:
     click.echo(f"demo tenant {tenant.client_key} ready: open {settings.public_base_url}/dev")
 
 
+@main.command("demo-site")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@with_appcontext
+def demo_site_command(host: str, port: int) -> None:
+    """Dev mode (`make run`): serve the app with the demo tenant on the fake Jira."""
+    if not get_settings(current_app).dev_mode:
+        raise click.ClickException("demo-site needs DEV_MODE=1")
+    try:
+        site = DemoSiteServer(host=host, port=port, today=date.today())
+        click.echo("Starting the demo Jira, installing the app and logging a month of time…")
+        site.start()
+    except DemoSiteError as exc:
+        raise click.ClickException(str(exc)) from None
+    _start_inline_scheduler(site.app)
+    click.echo(f"Ledgerline demo on {site.base_url}/dev (demo Jira at {site.jira.url})")
+    site.serve_forever()
+
+
 @main.command("purge-uninstalled")
 @with_appcontext
 def purge_command() -> None:
     """Delete tenants whose retention after uninstall has ended."""
-    maintenance = importlib.import_module("worker.jobs.maintenance")
     purged = maintenance.purge_uninstalled_tenants()
     click.echo(f"purged {len(purged)} tenant(s)")
 
@@ -166,7 +200,6 @@ class _PhaseBars:
 def resync_command(client_key: str, resume: bool) -> None:
     """Copy a tenant's Jira again, in this process, with a progress bar."""
     tenant = _tenant_or_fail(client_key)
-    backfill = importlib.import_module("worker.jobs.backfill")
     bars = _PhaseBars()
     try:
         outcome = backfill.backfill_now(tenant.tenant_id, restart=not resume,
@@ -217,3 +250,29 @@ def audit_verify_command(client_key: str) -> None:
                            "firstBrokenId": result.first_broken_id}))
     if not result.valid:
         raise SystemExit(1)
+
+
+@main.group("token")
+def token_group() -> None:
+    """API tokens for scripts against /api/4."""
+
+
+@token_group.command("create")
+@click.option("--tenant", "client_key", required=True, help="The tenant's Connect clientKey.")
+@click.option("--user", "account_id", required=True,
+              help="The Atlassian account id the token acts as (with that user's rights).")
+@click.option("--name", required=True, help="What the token is for (shown in token lists).")
+@with_appcontext
+def token_create_command(client_key: str, account_id: str, name: str) -> None:
+    """Create an API token and print it, once: only its hash is stored."""
+    tenant = _tenant_or_fail(client_key)
+    try:
+        with get_database().transaction(tenant_id=tenant.tenant_id) as session:
+            token, row = api_tokens.create_token(session, owner=account_id, name=name,
+                                                 now=utcnow())
+            prefix = row.prefix
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"token {prefix}… for {account_id} on {client_key}; it is shown only now:",
+               err=True)
+    click.echo(token)

@@ -38,6 +38,11 @@ def _as_bool(value: str | bool | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Flask config flag set by ``ledgerline serve``: API links follow the host and port the client
+# used (a local server's port need not be BASE_URL's).
+LINKS_FROM_REQUEST = "LEDGERLINE_LINKS_FROM_REQUEST"
+
+
 @dataclass(frozen=True)
 class Settings:
     base_url: str = "http://localhost:8000"
@@ -59,6 +64,10 @@ class Settings:
     backfill_delay_seconds: int = 10
     # Prefix for RQ queue names, so test runs (or environments) sharing a Redis never mix jobs.
     queue_prefix: str = ""
+    # Largest request body accepted (REST API and webhooks alike); larger gets 413.
+    max_body_bytes: int = 1024 * 1024
+    # How many proxies in front of the app set X-Forwarded-*; 0 = trust none (werkzeug ProxyFix).
+    trusted_proxy_count: int = 0
     testing: bool = False
 
     @property
@@ -81,13 +90,16 @@ _ENV_NAMES = {
     "queue_prefix": "QUEUE_PREFIX",
     "backfill_on_install": "BACKFILL_ON_INSTALL",
     "backfill_delay_seconds": "BACKFILL_DELAY_SECONDS",
+    "max_body_bytes": "MAX_BODY_BYTES",
+    "trusted_proxy_count": "TRUSTED_PROXY_COUNT",
 }
 
 
 def _coerce(name: str, raw):
     if name in {"dev_mode", "testing", "backfill_on_install"}:
         return _as_bool(raw)
-    if name in {"uninstalled_retention_days", "jwt_leeway_seconds", "backfill_delay_seconds"}:
+    if name in {"uninstalled_retention_days", "jwt_leeway_seconds", "backfill_delay_seconds",
+                "trusted_proxy_count"}:
         try:
             return int(raw)
         except (TypeError, ValueError) as exc:

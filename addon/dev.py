@@ -10,7 +10,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint
 from flask import current_app
+from flask import redirect
 from flask import render_template
+from flask import request
+from flask import url_for
 
 from connect import get_connect
 from connect import jwt as connect_jwt
@@ -22,10 +25,14 @@ from .domain.demo import DEMO_PROJECT_ID
 from .domain.tenants import DEMO_CLIENT_KEY
 
 bp = Blueprint("dev", __name__, template_folder="panels/templates")
+# Set by ``ledgerline demo-site``: its fake Jira, and the ids of its demo issue and user.
+DEMO_JIRA_KEY = "ledgerline.demo_jira"
+DEV_CONTEXT_KEY = "ledgerline.dev_context"
 
 DEMO_CONTEXT = {
     "issue.key": "DEMO-1", "issue.id": DEMO_ISSUE_ID, "project.key": "DEMO",
     "project.id": DEMO_PROJECT_ID, "user.accountId": DEMO_ACCOUNT_ID,
+    "ac.accountKey": "ACME-DEV",
 }
 MODULE_KINDS = ("generalPages", "adminPages", "jiraProjectPages", "jiraIssueContents",
                 "webPanels", "jiraIssueGlances")
@@ -33,7 +40,8 @@ _VARIABLE = re.compile(r"\{([a-zA-Z.]+)\}")
 
 
 def _fill(url: str) -> str:
-    return _VARIABLE.sub(lambda m: DEMO_CONTEXT.get(m.group(1), ""), url)
+    context = current_app.extensions.get(DEV_CONTEXT_KEY, DEMO_CONTEXT)
+    return _VARIABLE.sub(lambda m: context.get(m.group(1), ""), url)
 
 
 def signed_module_url(url: str, *, secret: str, account_id: str = DEMO_ACCOUNT_ID) -> str:
@@ -67,4 +75,19 @@ def index():
                 "kind": kind, "key": module["key"], "name": module["name"]["value"],
                 "src": signed_module_url(url, secret=tenant.shared_secret),
             })
-    return render_template("dev.html", modules=modules, missing_demo=False)
+    return render_template("dev.html", modules=modules, missing_demo=False,
+                           demo_jira=current_app.extensions.get(DEMO_JIRA_KEY),
+                           edited=request.args.get("edited"))
+
+
+@bp.post("/dev/jira/edit-latest-worklog")
+@public
+def edit_in_jira():
+    """An edit made "in Jira" on the demo site: the fake Jira changes its newest worklog and
+    sends the ``worklog_updated`` webhook, which the app applies like any other."""
+    demo_jira = current_app.extensions.get(DEMO_JIRA_KEY)
+    if demo_jira is None:
+        return "", 404
+    changed = demo_jira.edit_latest_worklog()
+    note = f"{changed['issueKey']}: worklog {changed['worklogId']}" if changed else "none"
+    return redirect(url_for("dev.index", edited=note) + "#demo-jira")

@@ -60,13 +60,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         code = (exc.name or "error").lower().replace(" ", "_")
-        response = error_response(exc.code or 500, code, exc.description or exc.name)
+        response = error_response(exc.code or 500, code, exc.description or exc.name,
+                                  field=getattr(exc, "field", None))
         if exc.code == 405 and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        log.exception("unhandled error")
+        # The request id (added by the formatter) and the error; log.clip bounds the text so a
+        # failing statement over a huge input does not write megabytes per 500.
+        log.exception("unhandled error", extra={"error": f"{type(exc).__name__}: {exc}"[:2000]})
         return error_response(500, "internal_error",
                               "Something went wrong on our side; quote the request id.")

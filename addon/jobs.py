@@ -1,4 +1,4 @@
-"""The only way to start background work: ``enqueue(dotted_path, *ids)``.
+"""The only way to start background work, and the one place job paths and dedup keys are named.
 
 With ``REDIS_URL`` set, jobs go to named RQ queues *after* the surrounding transaction commits,
 so a job never sees rows that were rolled back. Without Redis they run in-process, right after
@@ -23,11 +23,29 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "ledgerline.jobs"
 QUEUE_NAMES = ("default", "sync", "maintenance")
-# Jobs the app starts, by dotted path (tests/worker checks each resolves to a function).
+# Every job, by dotted path: the one place they are named (tests/worker checks each resolves).
 BACKFILL_JOB = "worker.jobs.backfill.backfill_tenant"
 DRAIN_INBOX_JOB = "worker.jobs.sync.drain_inbox"
 PUSH_WORKLOG_JOB = "worker.jobs.worklogs.push_worklog"
+RECONCILE_JOB = "worker.jobs.reconcile.reconcile_tenant"
+OPTIONS_SYNC_JOB = "worker.jobs.accounts.sync_account_options"
+REPRICE_JOB = "worker.jobs.money.reprice_tenant"
+ALL_JOBS = (BACKFILL_JOB, DRAIN_INBOX_JOB, PUSH_WORKLOG_JOB, RECONCILE_JOB, OPTIONS_SYNC_JOB,
+            REPRICE_JOB)
 DEFAULT_TIMEOUT = 600
+
+
+# ``enqueue_once`` keys: at most one job per (kind, tenant) waits in the queue.
+def drain_key(tenant_id: int) -> str:
+    return f"drain:{tenant_id}"
+
+
+def backfill_key(tenant_id: int) -> str:
+    return f"backfill:{tenant_id}"
+
+
+def reconcile_key(tenant_id: int) -> str:
+    return f"reconcile:{tenant_id}"
 
 
 class JobRunner:
@@ -137,11 +155,3 @@ def init_app(app: Flask, runner: JobRunner) -> None:
 
 def get_jobs() -> JobRunner:
     return current_app.extensions[EXTENSION_KEY]
-
-
-def enqueue(path: str, *args, **options) -> None:
-    get_jobs().enqueue(path, *args, **options)
-
-
-def enqueue_once(key: str, path: str, *args, **options) -> None:
-    get_jobs().enqueue_once(key, path, *args, **options)

@@ -33,6 +33,17 @@ def redact(value):
     return value
 
 
+MAX_LOGGED_CHARS = 8000
+
+
+def clip(text: str, limit: int = MAX_LOGGED_CHARS) -> str:
+    """At most ``limit`` characters: the start and the end (where the error is) of ``text``."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]} … [{len(text) - limit} characters left out] … {text[-half:]}"
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -40,7 +51,7 @@ class JsonFormatter(logging.Formatter):
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
-            "message": redact(record.getMessage()),
+            "message": clip(redact(record.getMessage())),
         }
         if has_request_context():
             entry["request_id"] = g.get("request_id")
@@ -51,7 +62,7 @@ class JsonFormatter(logging.Formatter):
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 entry[key] = redact(value)
         if record.exc_info:
-            entry["exception"] = redact(self.formatException(record.exc_info))
+            entry["exception"] = clip(redact(self.formatException(record.exc_info)))
         return json.dumps(entry, default=str)
 
 

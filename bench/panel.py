@@ -1,4 +1,5 @@
-"""Server time to render the issue panel with hundreds of worklogs on the issue.
+"""Server time to render the issue panel with hundreds of priced worklogs on the issue (the
+viewer administers the site, so the panel shows cost, revenue and margin too).
 
 Prints p50/p95/max over repeated renders, in-process (Flask test client, no network), on
 PostgreSQL when reachable (a private database, dropped afterwards), else SQLite.
@@ -13,6 +14,7 @@ import tempfile
 import time
 from datetime import date
 from datetime import time as clock
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -20,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from addon import create_app  # noqa: E402
 from addon import migrate  # noqa: E402
 from addon.db import EXTENSION_KEY  # noqa: E402
+from addon.domain.demo import DEMO_ACCOUNT_ID  # noqa: E402
 from addon.domain.demo import DEMO_ISSUE_ID  # noqa: E402
 from addon.domain.demo import seed_demo_data  # noqa: E402
 from addon.domain.worklogs import local_to_utc  # noqa: E402
@@ -59,14 +62,17 @@ def main() -> None:
                     time_spent_seconds=1800 + n, billable_seconds=1800 if n % 3 else 0,
                     description=f"Work item {n}", account_key="ACME-DEV",
                     account_rule="PROJECT_DEFAULT", attributes={"_WorkType_": "DEV"},
-                    push_state=PUSH_SYNCED))
+                    push_state=PUSH_SYNCED, cost=Decimal(1800 + n) * 45 / 3600,
+                    cost_currency="EUR", revenue=Decimal(1800 if n % 3 else 0) * 110 / 3600,
+                    revenue_base=Decimal(1800 if n % 3 else 0) * 110 / 3600,
+                    revenue_currency="EUR"))
         client = app.test_client()
         path = f"/panels/issue?issueId={DEMO_ISSUE_ID}&issueKey=DEMO-1&projectId=10000"
         timings = []
         for _ in range(RENDERS):
             now = int(time.time())
             token = connect_jwt.encode_hs256({
-                "iss": tenant.client_key, "sub": "user-1", "iat": now, "exp": now + 60,
+                "iss": tenant.client_key, "sub": DEMO_ACCOUNT_ID, "iat": now, "exp": now + 60,
                 "qsh": connect_jwt.compute_qsh("GET", "/panels/issue", [
                     ("issueId", DEMO_ISSUE_ID), ("issueKey", "DEMO-1"), ("projectId", "10000")]),
             }, tenant.shared_secret)

@@ -25,6 +25,7 @@ from .context import install_guard
 from .context import public
 from .descriptor import Descriptor
 from .errors import ConnectAuthError
+from .errors import public_error
 from .install_keys import InstallKeyCache
 from .lifecycle import LifecycleBodyError
 from .lifecycle import create_blueprint as lifecycle_blueprint
@@ -122,7 +123,8 @@ def init_app(app: Flask, *, config: ConnectConfig, store: TenantStore,
     @app.errorhandler(ConnectAuthError)
     def _unauthorized(exc: ConnectAuthError):
         log.info("connect authentication refused", extra={"auth_error": exc.code})
-        return error_response(401, exc.code, exc.message, None)
+        shown = public_error(exc)
+        return error_response(401, shown.code, shown.message, None)
 
     @app.errorhandler(LifecycleBodyError)
     def _bad_lifecycle_body(exc: LifecycleBodyError):

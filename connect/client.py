@@ -17,7 +17,6 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
-from atlassian import Jira
 
 from connect.jwt import encode_hs256
 from connect.jwt import sign_request
@@ -251,12 +250,3 @@ def _oauth_error_code(response: requests.Response) -> str:
     if isinstance(code, str) and re.fullmatch(r"[a-z_]{1,64}", code):
         return f"The OAuth token request was refused ({code})."
     return "The OAuth token request was refused."
-
-
-def jira_client(session: requests.Session, base_url: str) -> Jira:
-    """Return an atlassian-python-api ``Jira`` that sends everything through ``session``.
-
-    No credentials are given to ``Jira`` so it sets no auth of its own, and its Retry-After
-    handling is off because ``session`` already retries (with an injectable sleep).
-    """
-    return Jira(url=base_url, session=session, cloud=True, retry_with_header=False)

@@ -3,7 +3,8 @@
 Every view needs a valid HS256 Connect JWT with the real ``qsh`` of the request unless it carries
 one of the explicit, greppable markers below: ``@public`` (descriptor, health, static files),
 ``@lifecycle_callback`` (verified inside the lifecycle views, RS256 or HS256), or
-``@allow_context_qsh`` (the REST API our own iframes call with ``AP.context.getToken()``).
+``@allow_context_qsh`` (routes our own iframes call with ``AP.context.getToken()`` or the
+page's embedded token: the REST API and the fragments the pages re-fetch).
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ def install_guard(app: Flask, store: TenantStore, *, base_url: str, leeway: int,
                   bearer: BearerAuthenticator | None = None) -> None:
     """Authenticate every request before its view runs (default deny).
 
-    On ``@allow_context_qsh`` routes (the REST API) a ``Bearer`` token is handed to ``bearer``
+    On ``@allow_context_qsh`` routes a ``Bearer`` token is handed to ``bearer``
     (the app's API tokens), which returns the caller's context or raises a ConnectAuthError.
     """
 

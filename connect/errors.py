@@ -100,3 +100,22 @@ class TokenReplayed(ConnectAuthError):
 class InvalidApiToken(ConnectAuthError):
     code = "invalid_api_token"
     message = "The API token is unknown, revoked, or its site is not active."
+
+
+class UnverifiedToken(ConnectAuthError):
+    """What the client is told for every failure before the signature is verified."""
+
+    code = "token_invalid"
+    message = "The JWT could not be verified."
+
+
+# Failures decided before (or by) the signature check. They all answer as UnverifiedToken, so an
+# unsigned token cannot probe which sites are installed, disabled or uninstalled; the specific
+# code still goes to the log.
+BEFORE_SIGNATURE = (MalformedToken, UnsupportedAlgorithm, UnknownIssuer, TenantDisabled,
+                    BadSignature, UnknownKeyId)
+
+
+def public_error(exc: ConnectAuthError) -> ConnectAuthError:
+    """The error to show the client for ``exc``."""
+    return UnverifiedToken() if isinstance(exc, BEFORE_SIGNATURE) else exc

@@ -88,3 +88,64 @@ def test_serve_answers_http_on_the_given_port(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(url: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            assert time.monotonic() < deadline, "the server never answered"
+            time.sleep(0.2)
+
+
+def test_token_create_prints_a_token_once_that_works(tmp_path):
+    assert _run(["migrate"], tmp_path, DEV_MODE="1").returncode == 0
+    assert _run(["demo"], tmp_path, DEV_MODE="1").returncode == 0
+    created = _run(["token", "create", "--tenant", "ledgerline-demo", "--user", "demo-user-0001",
+                    "--name", "billing script"], tmp_path, DEV_MODE="1")
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip()
+    assert token.startswith("llt_") and "shown only now" in created.stderr
+    missing = _run(["token", "create", "--tenant", "nope", "--user", "u", "--name", "n"],
+                   tmp_path, DEV_MODE="1")
+    assert missing.returncode != 0 and "nope" in missing.stderr
+
+
+def test_page_links_work_on_a_port_base_url_does_not_name(tmp_path):
+    """``ledgerline serve --port`` with the default BASE_URL: a client follows ``next``."""
+    secret = {"SECRET_KEY": "k" * 32}
+    assert _run(["migrate"], tmp_path, DEV_MODE="1", **secret).returncode == 0
+    assert _run(["demo"], tmp_path, DEV_MODE="1", **secret).returncode == 0
+    token = _run(["token", "create", "--tenant", "ledgerline-demo", "--user", "demo-user-0001",
+                  "--name", "pager"], tmp_path, DEV_MODE="1", **secret).stdout.strip()
+    port = _free_port()
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+                   "DEV_MODE": "0", "BASE_URL": "http://localhost:8000", **secret}
+    environment.pop("REDIS_URL", None)
+    server = subprocess.Popen([LEDGERLINE, "serve", "--port", str(port)], env=environment,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/healthz")
+        headers = {"Authorization": f"Bearer {token}"}
+        first = requests.get(f"http://127.0.0.1:{port}/api/4/accounts?limit=1",
+                             headers=headers, timeout=10)
+        assert first.status_code == 200, first.text
+        assert first.json()["self"].startswith(f"http://127.0.0.1:{port}/")
+        second = requests.get(first.json()["metadata"]["next"], headers=headers, timeout=10)
+        assert second.status_code == 200
+        assert second.json()["metadata"]["offset"] == 1 and second.json()["results"]
+        forged = requests.get(f"http://127.0.0.1:{port}/api/4/accounts?limit=1", timeout=10,
+                              headers={**headers, "X-Forwarded-Host": "evil.example"})
+        assert "evil.example" not in forged.text  # no proxy is configured: not trusted
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

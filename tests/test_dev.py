@@ -8,6 +8,8 @@ from html import unescape
 import pytest
 
 from addon import create_app
+from addon.dev import signed_module_url
+from addon.domain.demo import DEMO_ACCOUNT_ID
 from addon.domain.demo import seed_demo_data
 
 from .conftest import app_config
@@ -49,3 +51,13 @@ def test_dev_page_without_demo_tenant_says_how_to_seed_it(live_app, http):
 def test_dev_page_does_not_exist_outside_dev_mode(backend):
     app = create_app(app_config(backend, dev_mode=False))
     assert app.test_client().get("/dev").status_code == 404
+
+
+def test_on_the_demo_site_only_its_own_admin_may_administer(app, live_app, demo_tenant, http):
+    """Dev mode asks the demo site who its admin is; it does not wave every caller through."""
+    with app.app_context():
+        as_admin, as_visitor = (signed_module_url("/pages/admin/sync", account_id=account,
+                                                  secret=demo_tenant.shared_secret)
+                                for account in (DEMO_ACCOUNT_ID, "demo-visitor"))
+    assert http.get(f"{live_app.url}{as_admin}").status_code == 200
+    assert http.get(f"{live_app.url}{as_visitor}").status_code == 403

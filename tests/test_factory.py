@@ -13,6 +13,7 @@ from addon.config import ConfigError
 from addon.config import load_settings
 from addon.log import JsonFormatter
 
+from .conftest import DB_KEY
 from .conftest import app_config
 
 
@@ -130,3 +131,16 @@ def test_log_formatter_redacts_tokens_and_secrets():
                                     "body": {"sharedSecret": "s3cret", "clientKey": "k"}})
     line = JsonFormatter().format(record)
     assert "eyJ" not in line and "s3cret" not in line and '"k"' in line
+
+
+@pytest.mark.parametrize(("proxies", "expected"), [
+    (0, "https://ledgerline.example.com/api/4"),
+    (1, "https://public.example.org/api/4"),
+])
+def test_forwarded_headers_count_only_behind_a_configured_proxy(backend, proxies, expected):
+    app = create_app(app_config(backend, base_url="https://ledgerline.example.com",
+                                trusted_proxy_count=proxies))
+    response = app.test_client().get("/api/4/openapi.json", headers={
+        "X-Forwarded-Host": "public.example.org", "X-Forwarded-Proto": "https"})
+    assert response.json["servers"] == [{"url": expected}]
+    app.extensions[DB_KEY].dispose()

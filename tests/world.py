@@ -42,6 +42,12 @@ class ApiClient:
         return ApiClient(self.base, self.site, account_id)
 
 
+
+def tenant_id_of(app, site) -> int:
+    """The app's tenant id for an installed fake Jira site."""
+    return app.extensions["ledgerline.tenants"].find(site.client_key).tenant_id
+
+
 @pytest.fixture
 def world(installed_site, run_jobs):
     """Users, a project with an epic and a story, synced to the app through webhooks."""
@@ -64,3 +70,28 @@ def world(installed_site, run_jobs):
 @pytest.fixture
 def api(live_app, world):
     return ApiClient(live_app.url, world["site"], world["ada"].account_id)
+
+
+@pytest.fixture
+def hidden(world, live_app, run_jobs):
+    """A second project, SECRET, that Ada may not browse (she browses ACME only), with time
+    on its issue from Bob, the admin and Ada herself, and one of Bob's worklogs on ACME."""
+    site, model = world["site"], world["model"]
+    secret = model.add_project("SECRET", "Secret deal")
+    vault = model.add_issue(secret, "Due diligence")
+    site.send_webhook("jira:issue_created", model.issue_event_payload(
+        vault, "jira:issue_created", user_account_id=world["bob"].account_id))
+    run_jobs()
+    model.restrict_browsing(world["ada"], [world["project"]])
+    client = ApiClient(live_app.url, site, None)
+    made = {}
+    for name, who, issue, seconds in (("bob_acme", "bob", world["story"], 600),
+                                      ("bob_secret", "bob", vault, 1200),
+                                      ("admin_secret", "admin", vault, 900),
+                                      ("ada_secret", "ada", vault, 300)):
+        response = client.as_user(world[who].account_id).post("/worklogs", json={
+            "issueId": issue.id, "startDate": "2026-11-23",
+            "timeSpentSeconds": seconds, "description": name})
+        assert response.status_code == 200, response.text
+        made[name] = response.json()
+    return {"secret": secret, "vault": vault, "worklogs": made}

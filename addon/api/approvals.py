@@ -11,6 +11,8 @@ from flask import request
 from connect.context import allow_context_qsh
 from connect.context import current_context
 
+from ..caller import current_caller
+from ..caller import site_admins
 from ..db import request_session
 from ..domain import access
 from ..domain import approvals
@@ -21,8 +23,6 @@ from ..domain.policy import load_policy
 from ..models.base import utcnow
 from . import bp
 from . import serialize
-from .auth import current_caller
-from .auth import site_admins
 from .envelope import result_list
 from .inputs import Problems
 from .inputs import json_body

@@ -14,6 +14,7 @@ from flask import request
 from connect.context import allow_context_qsh
 from connect.context import current_context
 
+from ..caller import current_caller
 from ..db import request_session
 from ..domain import access
 from ..domain import audit
@@ -22,7 +23,6 @@ from ..domain.errors import Forbidden
 from ..models.base import utcnow
 from . import bp
 from . import serialize
-from .auth import current_caller
 from .envelope import result_list
 from .inputs import Problems
 from .inputs import json_body

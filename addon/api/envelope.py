@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 from flask import current_app
 from flask import request
 
-from ..errors import ApiError
+from ..config import LINKS_FROM_REQUEST
+from .inputs import to_int
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 5000
@@ -24,29 +25,32 @@ class Page:
     limit: int
 
 
-def _non_negative_int(name: str, raw: str | None, default: int) -> int:
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"'{name}' must be an integer", field=name) from None
-    if value < 0:
-        raise ApiError(400, f"'{name}' must not be negative", field=name)
-    return value
-
-
 def page_from_request() -> Page:
-    offset = _non_negative_int("offset", request.args.get("offset"), 0)
-    limit = _non_negative_int("limit", request.args.get("limit"), DEFAULT_LIMIT)
-    if limit == 0 or limit > MAX_LIMIT:
-        raise ApiError(400, f"'limit' must be between 1 and {MAX_LIMIT}", field="limit")
+    """``offset`` (0 … 2^63-1, a 64-bit SQL OFFSET) and ``limit`` (1 … 5000), or a 400."""
+    offset = to_int(request.args.get("offset"), "offset", default=0)
+    limit = to_int(request.args.get("limit"), "limit", default=DEFAULT_LIMIT, minimum=1,
+                   maximum=MAX_LIMIT)
     return Page(offset, limit)
+
+
+def public_base() -> str:
+    """Where the client reaches the app, for ``self``/``next``/``previous`` links.
+
+    ``BASE_URL`` in production. Served locally (``ledgerline serve``, dev mode) the request's own
+    host and port, so ``--port 8612`` links work with the default BASE_URL; behind configured
+    proxies (``TRUSTED_PROXY_COUNT``) ProxyFix has already made the request's host the public
+    one. Never from X-Forwarded-* otherwise.
+    """
+    settings = current_app.extensions["ledgerline.settings"]
+    if (settings.dev_mode or settings.trusted_proxy_count > 0
+            or current_app.config.get(LINKS_FROM_REQUEST)):
+        return request.host_url.rstrip("/")
+    return settings.public_base_url
 
 
 def self_url(args: list[tuple[str, str]] | None = None) -> str:
     """This request's URL on the app's public base URL (never echoing a ``jwt`` parameter)."""
-    base = current_app.extensions["ledgerline.settings"].public_base_url + request.path
+    base = public_base() + request.path
     if args is None:
         args = [(k, v) for k, v in request.args.items(multi=True) if k != "jwt"]
     return f"{base}?{urlencode(args)}" if args else base

@@ -8,20 +8,17 @@ from flask import request
 from connect.context import allow_context_qsh
 from connect.context import current_context
 
-from ..db import request_session
+from ..caller import require_site_admin
 from ..domain import roles
 from ..models.base import utcnow
 from . import bp
 from . import serialize
-from .auth import require_site_admin
 from .envelope import result_list
 from .inputs import Problems
 from .inputs import json_body_exact
 from .inputs import parse_date
-
-
-def _session():
-    return request_session(current_context().tenant_id)
+from .inputs import tenant_session
+from .money import reprice_after_commit
 
 
 def _tenant() -> int:
@@ -31,7 +28,7 @@ def _tenant() -> int:
 @bp.get("/roles")
 @allow_context_qsh
 def list_roles():
-    session = _session()
+    session = tenant_session()
     with session.begin():  # the default role may be made on first use: keep it
         result = result_list([serialize.role(r) for r in roles.list_roles(session, _tenant())])
     return jsonify(result)
@@ -40,16 +37,16 @@ def list_roles():
 @bp.get("/roles/default")
 @allow_context_qsh
 def default_role():
-    session = _session()
+    session = tenant_session()
     with session.begin():
         result = serialize.role(roles.default_role(session, _tenant()))
     return jsonify(result)
 
 
-@bp.get("/roles/<int:role_id>")
+@bp.get("/roles/<id:role_id>")
 @allow_context_qsh
 def get_role(role_id):
-    session = _session()
+    session = tenant_session()
     with session.begin():
         result = serialize.role(roles.get_role(session, _tenant(), role_id))
     return jsonify(result)
@@ -60,7 +57,7 @@ def get_role(role_id):
 def create_role():
     require_site_admin()
     body = json_body_exact()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         role = roles.create_role(session, _tenant(), name=body.get("name"),
                                  default=body.get("default") is True,
@@ -69,13 +66,13 @@ def create_role():
     return jsonify(result)
 
 
-@bp.put("/roles/<int:role_id>")
+@bp.put("/roles/<id:role_id>")
 @allow_context_qsh
 def replace_role(role_id):
     """Tempo fields replace; ``targetUtilizationPercent`` (ours) is kept when absent."""
     require_site_admin()
     body = json_body_exact()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         role = roles.replace_role(
             session, _tenant(), role_id, name=body.get("name"), default=body.get("default"),
@@ -84,17 +81,18 @@ def replace_role(role_id):
     return jsonify(result)
 
 
-@bp.delete("/roles/<int:role_id>")
+@bp.delete("/roles/<id:role_id>")
 @allow_context_qsh
 def delete_role(role_id):
     require_site_admin()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         roles.delete_role(session, _tenant(), role_id)
+        reprice_after_commit(session)
     return "", 204
 
 
-@bp.put("/roles/<int:role_id>/members")
+@bp.put("/roles/<id:role_id>/members")
 @allow_context_qsh
 def set_members(role_id):
     """From ``effectiveFrom`` (default: today, UTC) exactly ``accountIds`` hold this role."""
@@ -103,20 +101,21 @@ def set_members(role_id):
     problems = Problems()
     since = parse_date(body.get("effectiveFrom"), "effectiveFrom", problems) or utcnow().date()
     problems.raise_if_any()
-    session = _session()
+    session = tenant_session()
     with session.begin():
-        roles.set_members(session, _tenant(), role_id, body.get("accountIds"), since)
+        if roles.set_members(session, _tenant(), role_id, body.get("accountIds"), since):
+            reprice_after_commit(session)
         result = _members(session, role_id, since)
     return jsonify(result)
 
 
-@bp.get("/roles/<int:role_id>/members")
+@bp.get("/roles/<id:role_id>/members")
 @allow_context_qsh
 def members(role_id):
     problems = Problems()
     day = parse_date(request.args.get("date"), "date", problems) or utcnow().date()
     problems.raise_if_any()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         result = _members(session, role_id, day)
     return jsonify(result)

@@ -7,19 +7,17 @@ from flask import jsonify
 from connect.context import allow_context_qsh
 from connect.context import current_context
 
+from ..caller import require_site_admin
 from ..db import request_session
-from ..domain.inbox import inbox_stats
-from ..domain.inbox import parked_events
 from ..domain.inbox import replay_parked
-from ..domain.progress import BACKFILL
-from ..domain.progress import RECONCILE
-from ..domain.progress import sync_progress
+from ..domain.sync_status import sync_overview
 from ..jobs import BACKFILL_JOB
 from ..jobs import DRAIN_INBOX_JOB
+from ..jobs import backfill_key
+from ..jobs import drain_key
 from ..jobs import get_jobs
 from ..models.base import utcnow
 from . import bp
-from .auth import require_site_admin
 from .inputs import Problems
 from .inputs import json_body
 from .serialize import instant
@@ -33,24 +31,21 @@ def _progress(progress) -> dict:
             "summary": progress.summary()}
 
 
-def sync_status_body(session) -> dict:
-    now = utcnow()
-    stats = inbox_stats(session)
-    return {
-        "backfill": _progress(sync_progress(session, BACKFILL, now=now)),
-        "reconcile": _progress(sync_progress(session, RECONCILE, now=now)),
-        "inbox": {"pending": stats.pending, "parked": stats.parked,
-                  "oldestPendingAt": instant(stats.oldest_pending)},
-        "parked": [{"id": e.id, "eventType": e.event_type, "receivedAt": instant(e.received_at),
-                    "attempts": e.attempts, "lastError": e.last_error}
-                   for e in parked_events(session, limit=50)],
-    }
-
-
 @bp.get("/sync/status")
 @allow_context_qsh
 def status():
-    return jsonify(sync_status_body(request_session(current_context().tenant_id)))
+    """Admins only: parked events carry Jira's error texts and payload details."""
+    require_site_admin()
+    overview = sync_overview(request_session(current_context().tenant_id), now=utcnow())
+    return jsonify({
+        "backfill": _progress(overview.backfill),
+        "reconcile": _progress(overview.reconcile),
+        "inbox": {"pending": overview.inbox.pending, "parked": overview.inbox.parked,
+                  "oldestPendingAt": instant(overview.inbox.oldest_pending)},
+        "parked": [{"id": e.id, "eventType": e.event_type, "receivedAt": instant(e.received_at),
+                    "attempts": e.attempts, "lastError": e.last_error}
+                   for e in overview.parked],
+    })
 
 
 @bp.post("/sync/backfill")
@@ -59,7 +54,7 @@ def resync():
     """Ours: copy the site's Jira again (resumes a crashed run; one per site at a time)."""
     require_site_admin()
     tenant_id = current_context().tenant_id
-    get_jobs().enqueue_once(f"backfill:{tenant_id}", BACKFILL_JOB, tenant_id, True,
+    get_jobs().enqueue_once(backfill_key(tenant_id), BACKFILL_JOB, tenant_id, True,
                             queue="sync")  # restart=True: copy everything again
     return jsonify({"queued": True}), 202
 
@@ -80,6 +75,6 @@ def replay():
     session = request_session(context.tenant_id)
     with session.begin():
         count = replay_parked(session, now=utcnow(), event_ids=ids)
-    get_jobs().enqueue_once(f"drain:{context.tenant_id}", DRAIN_INBOX_JOB, context.tenant_id,
+    get_jobs().enqueue_once(drain_key(context.tenant_id), DRAIN_INBOX_JOB, context.tenant_id,
                             queue="sync")
     return jsonify({"replayed": count})

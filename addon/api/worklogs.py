@@ -7,108 +7,114 @@ from datetime import datetime
 from flask import current_app
 from flask import jsonify
 from flask import request
-from sqlalchemy import select
 
 from connect import get_connect
 from connect.context import allow_context_qsh
 from connect.context import current_context
 
-from ..db import request_session
-from ..domain.account_rules import account_by_key
+from ..caller import is_site_admin
+from ..caller import require_user
+from ..caller import visibility
+from ..domain.access import require_can_write_for
 from ..domain.attributes import ACCOUNT_ATTRIBUTE
-from ..domain.errors import Forbidden
 from ..domain.policy import load_policy
+from ..domain.worklog_push import claim_for_push
+from ..domain.worklog_push import push
+from ..domain.worklog_push import retry_delay
 from ..domain.worklog_queries import ORDERS
 from ..domain.worklog_queries import WorklogFilter
 from ..domain.worklog_queries import issue_keys
 from ..domain.worklog_queries import search_worklogs
+from ..domain.worklog_queries import visible_worklog
 from ..domain.worklog_queries import worklog_id_map
 from ..domain.worklogs import WorklogInput
+from ..domain.worklogs import author_zone
 from ..domain.worklogs import create_worklog
 from ..domain.worklogs import delete_worklog
 from ..domain.worklogs import get_worklog
+from ..domain.worklogs import input_problems
 from ..domain.worklogs import replace_worklog
 from ..domain.worklogs import zone
-from ..jira.worklog_push import push
-from ..jira.worklog_push import retry_delay
+from ..jira import app_source
+from ..jira.worklog_writer import JiraWorklogWriter
 from ..jobs import PUSH_WORKLOG_JOB
 from ..jobs import get_jobs
-from ..models import JiraUser
-from ..models import Worklog
 from ..models.base import utcnow
 from . import bp
 from . import serialize
-from .auth import is_site_admin
-from .auth import require_user
 from .envelope import envelope
 from .envelope import page_from_request
+from .inputs import CAPTURE_YEARS
 from .inputs import Problems
 from .inputs import json_body
 from .inputs import parse_attribute_values
 from .inputs import parse_date
 from .inputs import parse_duration_field
 from .inputs import parse_int
+from .inputs import parse_int_list
+from .inputs import parse_query_ids
 from .inputs import parse_str
+from .inputs import parse_str_list
 from .inputs import parse_time
 from .inputs import parse_updated_from
 from .inputs import query_list
+from .inputs import tenant_session
+from .inputs import to_int
+from .money import worklog_money_access
+
+DESCRIPTION_MAX = 32_000  # Jira keeps at most 32,767 characters in a worklog comment
 
 
-def _session():
-    return request_session(current_context().tenant_id)
-
-
-def _author_zone(session, account_id: str) -> str:
-    zone = session.scalar(select(JiraUser.time_zone).where(JiraUser.account_id == account_id))
-    return zone or "UTC"
+def _seconds(body: dict, problems: Problems, policy, *, text: str, seconds: str,
+             required: bool) -> int | None:
+    """``xxxSeconds``, or our Jira-notation ``text`` field when the seconds are absent."""
+    if body.get(seconds) is None and body.get(text) not in (None, ""):
+        return parse_duration_field(body[text], text, problems, hours_per_day=policy.hours_per_day,
+                                    days_per_week=policy.days_per_week)
+    return parse_int(body.get(seconds), seconds, problems, required=required,
+                     minimum=1 if required else 0)
 
 
 def _input(body: dict, *, caller: str, session, existing=None) -> WorklogInput:
+    """The whole body checked at once: every malformed field in one 400 (issue 12)."""
     problems = Problems()
     policy = load_policy(session)
     issue_id = body.get("issueId", existing.issue_jira_id if existing else None)
-    if issue_id is None:
-        problems.add("issueId", "'issueId' is required", "required")
-    elif not str(issue_id).isdigit():
+    if isinstance(issue_id, int) and not isinstance(issue_id, bool):
+        issue_id = str(issue_id)
+    issue_id = parse_str(issue_id, "issueId", problems, required=True, max_length=32)
+    if issue_id is not None and not (issue_id.isascii() and issue_id.isdigit()):
         problems.add("issueId", "'issueId' must be a Jira issue id (a number)")
-    author = parse_str(body.get("authorAccountId"), "authorAccountId", problems) or caller
-    start_date = parse_date(body.get("startDate"), "startDate", problems, required=True)
-    start_time = parse_time(body.get("startTime"), "startTime", problems)
-    if body.get("timeSpentSeconds") is None and body.get("timeSpent") is not None:
-        seconds = parse_duration_field(body["timeSpent"], "timeSpent", problems,
-                                       hours_per_day=policy.hours_per_day,
-                                       days_per_week=policy.days_per_week)
-    else:
-        seconds = parse_int(body.get("timeSpentSeconds"), "timeSpentSeconds", problems,
-                            required=True, minimum=1)
-    if body.get("billableSeconds") is None and body.get("billableTime"):
-        billable = parse_duration_field(body["billableTime"], "billableTime", problems,
-                                        hours_per_day=policy.hours_per_day,
-                                        days_per_week=policy.days_per_week)
-    else:
-        billable = parse_int(body.get("billableSeconds"), "billableSeconds", problems,
-                             minimum=0)
-    description = parse_str(body.get("description"), "description", problems) or ""
-    attributes = parse_attribute_values(body.get("attributes"), problems)
-    time_zone = parse_str(body.get("timeZone"), "timeZone", problems)
+        issue_id = None
+    author = parse_str(body.get("authorAccountId"), "authorAccountId", problems,
+                       max_length=128) or caller
+    time_zone = parse_str(body.get("timeZone"), "timeZone", problems, max_length=64)
+    data = WorklogInput(
+        issue_id=issue_id, author_account_id=author,
+        start_date=parse_date(body.get("startDate"), "startDate", problems, required=True,
+                              years=CAPTURE_YEARS),
+        start_time=parse_time(body.get("startTime"), "startTime", problems)
+        or datetime.min.time(),
+        time_spent_seconds=_seconds(body, problems, policy, text="timeSpent",
+                                    seconds="timeSpentSeconds", required=True),
+        time_zone=time_zone or (existing.time_zone if existing else author_zone(session, author)),
+        billable_seconds=_seconds(body, problems, policy, text="billableTime",
+                                  seconds="billableSeconds", required=False),
+        description=parse_str(body.get("description"), "description", problems,
+                              max_length=DESCRIPTION_MAX) or "",
+        attributes=parse_attribute_values(body.get("attributes"), problems),
+        # Tempo's remainingEstimateSeconds, or our remainingEstimate ("2h 30m")
+        remaining_estimate_seconds=_seconds(body, problems, policy, text="remainingEstimate",
+                                            seconds="remainingEstimateSeconds", required=False))
+    if problems.items:
+        problems.items += input_problems(session, data)
     problems.raise_if_any()
-    return WorklogInput(
-        issue_id=str(issue_id), author_account_id=author, start_date=start_date,
-        start_time=start_time or datetime.min.time(), time_spent_seconds=seconds,
-        time_zone=time_zone or (existing.time_zone if existing else _author_zone(session, author)),
-        billable_seconds=billable, description=description, attributes=attributes)
+    return data
 
 
 def _require_can_write(session, caller: str, author: str, account_key: str | None) -> None:
-    """Users log their own time; account leads and site admins act for others."""
-    if author == caller:
-        return
-    account = account_by_key(session, account_key) if account_key else None
-    if account is not None and account.lead_account_id == caller:
-        return
-    if is_site_admin():
-        return
-    raise Forbidden("you may only log and edit your own time")
+    require_can_write_for(session, caller=caller, author=author, account_key=account_key,
+                          caller_is_admin=is_site_admin)
 
 
 def _today(time_zone: str):
@@ -119,27 +125,40 @@ def _today(time_zone: str):
 def _push_now(worklog_id: int) -> None:
     """Push right away so the answer carries the Jira id; a failure is retried later."""
     context = current_context()
-    session = _session()
+    session = tenant_session()
     with session.begin():
-        worklog = session.get(Worklog, worklog_id)
-        done = push(session, get_connect(current_app), context.tenant, worklog, now=utcnow())
+        worklog = claim_for_push(session, worklog_id, lock=False)
+        connect = get_connect(current_app)
+        done = push(session, JiraWorklogWriter(connect, context.tenant),
+                    app_source(connect, context.tenant), worklog, now=utcnow())
         attempts = worklog.push_attempts
     if not done:
         get_jobs().enqueue_in(retry_delay(attempts).total_seconds(), PUSH_WORKLOG_JOB,
                               context.tenant_id, worklog_id, queue="sync")
 
 
+def _with_money(worklog, issue_key, access) -> dict:
+    body = serialize.worklog(worklog, issue_key)
+    if access is not None:
+        body.update(serialize.worklog_money(
+            worklog, costs=access.sees_costs(worklog.account_key),
+            revenue=access.sees_revenue(worklog.account_key, worklog.author_account_id)))
+    return body
+
+
 def _one(session, worklog) -> dict:
-    return serialize.worklog(worklog, issue_keys(session, {worklog.issue_jira_id}).get(
-        worklog.issue_jira_id))
+    key = issue_keys(session, {worklog.issue_jira_id}).get(worklog.issue_jira_id)
+    return _with_money(worklog, key, worklog_money_access(session))
 
 
 def _page(session, flt: WorklogFilter):
     page = page_from_request()
-    rows, more = search_worklogs(session, flt, offset=page.offset, limit=page.limit)
+    rows, more = search_worklogs(session, flt, visibility(), offset=page.offset,
+                                 limit=page.limit)
     keys = issue_keys(session, {w.issue_jira_id for w in rows})
-    return jsonify(envelope([serialize.worklog(w, keys.get(w.issue_jira_id)) for w in rows],
-                            page, has_more=more))
+    access = worklog_money_access(session) if rows else None
+    return jsonify(envelope([_with_money(w, keys.get(w.issue_jira_id), access)
+                             for w in rows], page, has_more=more))
 
 
 def _filter_from_query(**fixed) -> WorklogFilter:
@@ -148,13 +167,19 @@ def _filter_from_query(**fixed) -> WorklogFilter:
     if order is not None and order not in ORDERS:
         problems.add("orderBy", f"'orderBy' must be one of {', '.join(ORDERS)}")
     values = dict(
-        project_ids=query_list("projectId"), issue_ids=query_list("issueId"),
+        project_ids=parse_query_ids("projectId", problems),
+        issue_ids=parse_query_ids("issueId", problems),
         date_from=parse_date(_arg("from"), "from", problems),
         date_to=parse_date(_arg("to"), "to", problems),
         updated_from=parse_updated_from(_arg("updatedFrom"), problems), order_by=order)
     values.update(fixed)
     problems.raise_if_any()
     return WorklogFilter(**values)
+
+
+def _path_id(value: str, field: str) -> str:
+    """A numeric Jira id from the path, or a 400 naming it."""
+    return str(to_int(value, field, default=0))
 
 
 def _arg(name: str) -> str | None:
@@ -164,7 +189,7 @@ def _arg(name: str) -> str | None:
 @bp.get("/worklogs")
 @allow_context_qsh
 def list_worklogs():
-    return _page(_session(), _filter_from_query())
+    return _page(tenant_session(), _filter_from_query())
 
 
 @bp.post("/worklogs/search")
@@ -172,72 +197,74 @@ def list_worklogs():
 def search():
     body = json_body()
     problems = Problems()
-    order = (body.get("orderBy") or [None])[0] if isinstance(body.get("orderBy"), list) else None
+    orders = parse_str_list(body.get("orderBy"), "orderBy", problems)
     flt = WorklogFilter(
-        project_ids=[str(v) for v in body.get("projectIds") or []],
-        issue_ids=[str(v) for v in body.get("issueIds") or []],
-        author_ids=[str(v) for v in body.get("authorIds") or []],
+        project_ids=parse_str_list(body.get("projectIds"), "projectIds", problems, digits=True),
+        issue_ids=parse_str_list(body.get("issueIds"), "issueIds", problems, digits=True),
+        author_ids=parse_str_list(body.get("authorIds"), "authorIds", problems,
+                                  max_length=128),
         date_from=parse_date(body.get("from"), "from", problems),
         date_to=parse_date(body.get("to"), "to", problems),
         updated_from=parse_updated_from(body.get("updatedFrom"), problems),
-        order_by=order if order in ORDERS else None)
+        order_by=orders[0] if orders and orders[0] in ORDERS else None)
     problems.raise_if_any()
-    return _page(_session(), flt)
+    return _page(tenant_session(), flt)
 
 
 @bp.get("/worklogs/issue/<issue_id>")
 @allow_context_qsh
 def by_issue(issue_id):
-    return _page(_session(), _filter_from_query(issue_ids=[issue_id]))
+    return _page(tenant_session(), _filter_from_query(issue_ids=[_path_id(issue_id, "issueId")]))
 
 
 @bp.get("/worklogs/user/<account_id>")
 @allow_context_qsh
 def by_user(account_id):
-    return _page(_session(), _filter_from_query(author_ids=[account_id]))
+    return _page(tenant_session(), _filter_from_query(author_ids=[account_id]))
 
 
 @bp.get("/worklogs/account/<account_key>")
 @allow_context_qsh
 def by_account(account_key):
-    return _page(_session(), _filter_from_query(account_key=account_key))
+    return _page(tenant_session(), _filter_from_query(account_key=account_key))
 
 
 @bp.get("/worklogs/project/<project_id>")
 @allow_context_qsh
 def by_project(project_id):
-    return _page(_session(), _filter_from_query(project_ids=[project_id]))
+    return _page(tenant_session(), _filter_from_query(project_ids=[_path_id(project_id,
+                                                                       "projectId")]))
 
 
 @bp.post("/worklogs")
 @allow_context_qsh
 def create():
     caller = require_user()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         data = _input(json_body(), caller=caller, session=session)
         _require_can_write(session, caller, data.author_account_id,
                            data.attributes.get(ACCOUNT_ATTRIBUTE))
         worklog = create_worklog(session, data, policy=load_policy(session),
-                                 today=_today(data.time_zone), actor=caller,
+                                 today=_today(data.time_zone), actor=caller, now=utcnow(),
                                  admin_check=is_site_admin)
         worklog_id = worklog.id
     _push_now(worklog_id)
     return jsonify(_one(session, get_worklog(session, worklog_id)))
 
 
-@bp.get("/worklogs/<int:worklog_id>")
+@bp.get("/worklogs/<id:worklog_id>")
 @allow_context_qsh
 def read(worklog_id):
-    session = _session()
-    return jsonify(_one(session, get_worklog(session, worklog_id)))
+    session = tenant_session()
+    return jsonify(_one(session, visible_worklog(session, worklog_id, visibility())))
 
 
-@bp.put("/worklogs/<int:worklog_id>")
+@bp.put("/worklogs/<id:worklog_id>")
 @allow_context_qsh
 def update(worklog_id):
     caller = require_user()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         existing = get_worklog(session, worklog_id)
         _require_can_write(session, caller, existing.author_account_id, existing.account_key)
@@ -246,17 +273,17 @@ def update(worklog_id):
         _require_can_write(session, caller, data.author_account_id,
                            data.attributes.get(ACCOUNT_ATTRIBUTE))
         replace_worklog(session, worklog_id, data, policy=load_policy(session),
-                        today=_today(data.time_zone), actor=caller,
+                        today=_today(data.time_zone), now=utcnow(), actor=caller,
                         admin_check=is_site_admin)
     _push_now(worklog_id)
     return jsonify(_one(session, get_worklog(session, worklog_id)))
 
 
-@bp.delete("/worklogs/<int:worklog_id>")
+@bp.delete("/worklogs/<id:worklog_id>")
 @allow_context_qsh
 def remove(worklog_id):
     caller = require_user()
-    session = _session()
+    session = tenant_session()
     with session.begin():
         existing = get_worklog(session, worklog_id)
         _require_can_write(session, caller, existing.author_account_id, existing.account_key)
@@ -271,11 +298,11 @@ def remove(worklog_id):
 def jira_to_tempo():
     problems = Problems()
     ids = json_body().get("jiraWorklogIds")
-    if not isinstance(ids, list):
-        problems.add("jiraWorklogIds", "'jiraWorklogIds' must be a list")
+    if ids is None:
+        problems.add("jiraWorklogIds", "'jiraWorklogIds' must be a list", "required")
+    ids = parse_str_list(ids, "jiraWorklogIds", problems, digits=True)
     problems.raise_if_any()
-    pairs = worklog_id_map(_session(), jira_ids=[str(i) for i in ids or []])
-    return jsonify(_id_pairs(pairs))
+    return jsonify(_id_pairs(worklog_id_map(tenant_session(), visibility(), jira_ids=ids)))
 
 
 @bp.post("/worklogs/tempo-to-jira")
@@ -283,10 +310,11 @@ def jira_to_tempo():
 def tempo_to_jira():
     problems = Problems()
     ids = json_body().get("tempoWorklogIds")
-    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
-        problems.add("tempoWorklogIds", "'tempoWorklogIds' must be a list of numbers")
+    if ids is None:
+        problems.add("tempoWorklogIds", "'tempoWorklogIds' must be a list", "required")
+    ids = parse_int_list(ids, "tempoWorklogIds", problems)
     problems.raise_if_any()
-    return jsonify(_id_pairs(worklog_id_map(_session(), tempo_ids=ids)))
+    return jsonify(_id_pairs(worklog_id_map(tenant_session(), visibility(), tempo_ids=ids)))
 
 
 def _id_pairs(pairs) -> dict:

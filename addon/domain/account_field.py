@@ -17,6 +17,12 @@ leads back to its account through ``account_rules.account_for_field_value``.
 Jira's REST docs ("Issue custom field options (apps)", ``IssueFieldOptionConfiguration``)
 describe ``notSelectable`` as the way to retire an option that issues already use, and the 409
 on deleting one that is selected.
+
+The field has three names, always spelt this way here: its *module key* in our descriptor
+(``ACCOUNT_FIELD_MODULE``, ``account-field``), its *field key* in Jira's REST API
+(``account_field_key``: ``<appKey>__account-field``, what the option API takes) and its *field
+id* (``account_field_id``: ``customfield_N``, what issue JSON is keyed by; learnt from GET /field
+and stored as a tenant setting). Sync functions' ``account_field=`` arguments are the field id.
 """
 
 from __future__ import annotations
@@ -29,18 +35,15 @@ from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ..jira import JiraUnavailable
-from ..jira.field_options import FieldOptions
+from ..jira.source import FieldOptions
+from ..jira.source import JiraUnavailable
 from ..models import Account
+from ..models import TenantSetting
 from ..models.account import ACCOUNT_ARCHIVED
 from ..models.account import ACCOUNT_OPEN
-from .sync import account_field_id
-from .sync import find_account_field
-from .sync import remember_account_field
 
 ACCOUNT_FIELD_MODULE = "account-field"
-# What callers enqueue (after commit) when accounts change: addon never imports worker.
-OPTIONS_SYNC_JOB = "worker.jobs.accounts.sync_account_options"
+ACCOUNT_FIELD_SETTING = "account_field"
 KEY_PROPERTY = "accountKey"
 STATUS_PROPERTY = "accountStatus"
 NOT_SELECTABLE = "notSelectable"
@@ -69,11 +72,35 @@ def account_field_key(addon_key: str) -> str:
     return f"{addon_key}__{ACCOUNT_FIELD_MODULE}"
 
 
+def account_field_id(session: Session) -> str | None:
+    """The field's id (``customfield_N``) in this tenant's Jira, once learnt."""
+    setting = session.get(TenantSetting, (session.tenant_id, ACCOUNT_FIELD_SETTING))
+    return setting.value.get("id") if setting else None
+
+
+def remember_account_field_id(session: Session, field_id: str | None) -> None:
+    setting = session.get(TenantSetting, (session.tenant_id, ACCOUNT_FIELD_SETTING))
+    if setting is None:
+        session.add(TenantSetting(name=ACCOUNT_FIELD_SETTING, value={"id": field_id}))
+    else:
+        setting.value = {"id": field_id}
+
+
+def find_account_field_id(fields: list[dict], addon_key: str) -> str | None:
+    """The id Jira gave the field, found in GET /field by its key."""
+    key = account_field_key(addon_key)
+    for found in fields:
+        custom = (found.get("schema") or {}).get("custom", "")
+        if custom.endswith(key) or found.get("key") == key:
+            return found.get("id")
+    return None
+
+
 def discover_account_field(session: Session, fields: list[dict], addon_key: str) -> str | None:
-    """Find the field's ``customfield_N`` id in GET /field and remember it for issue reads."""
-    field_id = find_account_field(fields, addon_key, ACCOUNT_FIELD_MODULE)
+    """Find the field's id in GET /field and remember it for issue reads."""
+    field_id = find_account_field_id(fields, addon_key)
     if field_id is not None and field_id != account_field_id(session):
-        remember_account_field(session, field_id)
+        remember_account_field_id(session, field_id)
     return field_id
 
 

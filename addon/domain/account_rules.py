@@ -19,6 +19,7 @@ from ..models import JiraIssue
 from ..models.account import ACCOUNT_OPEN
 from .errors import FieldProblem
 from .errors import PolicyViolation
+from .issues import live_issue
 
 RULE_WORKLOG = "WORKLOG"
 RULE_ISSUE = "ISSUE"
@@ -67,10 +68,7 @@ def project_default(session: Session, project_jira_id: str) -> Account | None:
 
 
 def _issue(session: Session, jira_id: str | None) -> JiraIssue | None:
-    if not jira_id:
-        return None
-    return session.scalar(select(JiraIssue).where(JiraIssue.jira_id == jira_id,
-                                                 JiraIssue.deleted_at.is_(None)))
+    return live_issue(session, jira_id=jira_id)
 
 
 def resolve_account(session: Session, issue: JiraIssue, chosen_key: str | None) -> AccountChoice:

@@ -6,7 +6,6 @@ the admin page maps projects one by one or in bulk through ``map_projects``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -20,23 +19,12 @@ from ..models import Customer
 from ..models import JiraProject
 from ..models.account import CATEGORY_TYPES
 from .accounts import get_account
+from .accounts import key_and_name_problems
 from .errors import Conflict
 from .errors import FieldProblem
 from .errors import InvalidInput
 from .errors import NotFound
 from .errors import invalid
-
-_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$")
-
-
-def _check_key_name(key, name) -> None:
-    problems = []
-    if not isinstance(key, str) or not _KEY.match(key):
-        problems.append(FieldProblem("key", "key must be 1-255 letters, digits, '.', '_', '-'"))
-    if not isinstance(name, str) or not name.strip():
-        problems.append(FieldProblem("name", "name is required", "required"))
-    if problems:
-        raise InvalidInput(problems[0].message, problems)
 
 
 def _unique(session: Session, model, key: str) -> None:
@@ -65,9 +53,13 @@ def list_rows(session: Session, model, keys: list[str] | None = None) -> list:
     return list(session.scalars(query))
 
 
-def _keyed_row(session: Session, model, key: str, name: str, existing_key: str | None):
+def _keyed_row(session: Session, model, key: str, name: str, existing_key: str | None,
+               problems: list[FieldProblem] = ()):
     """A new row (``existing_key`` None) or the existing one re-keyed, with its name set."""
-    _check_key_name(key, name)
+    problems = key_and_name_problems(key, name) + list(problems)
+    if problems:
+        raise InvalidInput(problems[0].message, problems)
+    key, name = key.strip(), name.strip()
     if existing_key is None:
         _unique(session, model, key)
         row = model(key=key)
@@ -77,7 +69,7 @@ def _keyed_row(session: Session, model, key: str, name: str, existing_key: str |
         if key != existing_key:
             _unique(session, model, key)
         row.key = key
-    row.name = name.strip()
+    row.name = name
     return row
 
 
@@ -91,9 +83,9 @@ def save_customer(session: Session, *, key, name, existing_key: str | None = Non
 def save_category(session: Session, *, key, name, type_name,
                   existing_key: str | None = None) -> AccountCategory:
     """Create or replace a category; its type (BILLABLE, ...) sets accounts' billable default."""
-    if type_name not in CATEGORY_TYPES:
-        raise invalid("typeName", f"typeName must be one of {', '.join(CATEGORY_TYPES)}")
-    category = _keyed_row(session, AccountCategory, key, name, existing_key)
+    problems = [] if isinstance(type_name, str) and type_name in CATEGORY_TYPES else [
+        FieldProblem("typeName", f"typeName must be one of {', '.join(CATEGORY_TYPES)}")]
+    category = _keyed_row(session, AccountCategory, key, name, existing_key, problems)
     category.type_name = type_name
     session.flush()
     return category

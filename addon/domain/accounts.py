@@ -3,7 +3,7 @@
 A key identifies an account for good (Jira's Account field options carry it); the name is what
 people see and may change. OPEN accounts take new time, CLOSED ones take none but stay visible,
 ARCHIVED ones are hidden. These functions only change the database: whoever calls them enqueues
-``account_field.OPTIONS_SYNC_JOB`` with ``session=`` so Jira's options follow after the commit
+``jobs.OPTIONS_SYNC_JOB`` with ``session=`` so Jira's options follow after the commit
 (never from inside the transaction, which a slow or failing Jira would otherwise hold open).
 """
 
@@ -28,7 +28,8 @@ from .errors import Conflict
 from .errors import FieldProblem
 from .errors import InvalidInput
 from .errors import NotFound
-from .errors import invalid
+from .extension_fields import given
+from .extension_fields import kept
 
 KEY_MAX = 255
 NAME_MAX = 255
@@ -36,6 +37,7 @@ NAME_MAX = 255
 # never mistaken for a numeric Jira option id when an issue's Account field value is read.
 KEY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9._-]*")
 _CURRENCY = re.compile(r"[A-Z]{3}")
+BUDGET_MAX = 2**31 - 1  # the monthly_budget column is a 32-bit integer
 
 
 def get_account(session: Session, key: str) -> Account:
@@ -49,7 +51,11 @@ def get_account(session: Session, key: str) -> Account:
 
 @dataclass(frozen=True)
 class AccountDetails:
-    """Everything about an account but its key and name (Tempo's AccountInput, plus ours)."""
+    """Everything about an account but its key and name (Tempo's AccountInput, plus ours).
+
+    Our extension fields (``contract_type``, ``currency``) may be ``KEEP``: a PUT left them out,
+    so they keep their stored value (``extension_fields``).
+    """
 
     status: str = ACCOUNT_OPEN
     lead_account_id: str | None = None
@@ -65,15 +71,16 @@ class AccountDetails:
 
 def create_account(session: Session, *, key: str, name: str,
                    details: AccountDetails | None = None) -> Account:
-    """Add an account (OPEN unless ``details`` say otherwise). Raises InvalidInput (the field)
-    or Conflict (key: duplicate) before anything is written.
+    """Add an account (OPEN unless ``details`` say otherwise). Raises InvalidInput (naming
+    every bad field) or Conflict (key: duplicate) before anything is written.
     """
-    key = _clean_key(key)
-    name = _clean_name(name)
+    details = details or AccountDetails()
+    _raise_if_any(account_input_problems(session, key=key, name=name, details=details))
+    key, name = key.strip(), name.strip()
     if session.scalar(select(Account.id).where(Account.key == key)) is not None:
         raise _duplicate(key)
     account = Account(key=key, name=name, status=ACCOUNT_OPEN)
-    _apply_details(session, account, details or AccountDetails())
+    _apply_details(session, account, details)
     session.add(account)
     try:
         session.flush()
@@ -86,42 +93,60 @@ def create_account(session: Session, *, key: str, name: str,
 
 def replace_account(session: Session, key: str, *, name: str,
                     details: AccountDetails) -> Account:
-    """PUT: every field replaced (the key stays). Raises NotFound or InvalidInput."""
-    name = _clean_name(name)
+    """PUT: Tempo's fields replaced (the key stays); our extension fields given as ``KEEP``
+    keep their value. Raises NotFound or InvalidInput."""
     account = get_account(session, key)
+    _raise_if_any(account_input_problems(session, key=key, name=name, details=details,
+                                         check_key=False))
     _apply_details(session, account, details)
-    account.name = name
+    account.name = name.strip()
     return account
 
 
-def _apply_details(session: Session, account: Account, details: AccountDetails) -> None:
-    problems = []
+def account_input_problems(session: Session, *, key, name, details: AccountDetails,
+                           check_key: bool = True) -> list[FieldProblem]:
+    """Every malformed field of an account body at once (issue 12); a PUT keeps its key."""
+    problems = _key_problems(key) if check_key else []
+    problems += _name_problems(name)
     if details.status not in ACCOUNT_STATUSES:
         problems.append(FieldProblem("status", f"status must be one of "
                                      f"{', '.join(ACCOUNT_STATUSES)}"))
-    if details.contract_type not in CONTRACT_TYPES:
+    if given(details.contract_type) and details.contract_type not in CONTRACT_TYPES:
         problems.append(FieldProblem("contractType", f"contractType must be one of "
                                      f"{', '.join(CONTRACT_TYPES)}"))
-    if not isinstance(details.currency, str) or not _CURRENCY.fullmatch(details.currency):
+    if given(details.currency) and (not isinstance(details.currency, str)
+                                    or not _CURRENCY.fullmatch(details.currency)):
         problems.append(FieldProblem("currency", "currency must be an ISO 4217 code (EUR)"))
     if details.monthly_budget is not None and (
-            not isinstance(details.monthly_budget, int) or details.monthly_budget < 0):
-        problems.append(FieldProblem("monthlyBudget", "monthlyBudget must be a whole number ≥ 0"))
+            not isinstance(details.monthly_budget, int)
+            or not 0 <= details.monthly_budget <= BUDGET_MAX):
+        problems.append(FieldProblem("monthlyBudget",
+                                     f"monthlyBudget must be a whole number 0 … {BUDGET_MAX}"))
     if details.contact_account_id and details.external_contact_name:
         problems.append(FieldProblem("externalContactName",
                                      "give contactAccountId or externalContactName, not both"))
-    customer = _by_key(session, Customer, details.customer_key, "customerKey", problems)
-    category = _by_key(session, AccountCategory, details.category_key, "categoryKey", problems)
+    _by_key(session, Customer, details.customer_key, "customerKey", problems)
+    _by_key(session, AccountCategory, details.category_key, "categoryKey", problems)
+    return problems
+
+
+def _raise_if_any(problems: list[FieldProblem]) -> None:
     if problems:
-        raise InvalidInput(problems[0].message, problems)
+        raise InvalidInput(problems[0].message if len(problems) == 1 else "invalid account",
+                           problems)
+
+
+def _apply_details(session: Session, account: Account, details: AccountDetails) -> None:
+    """Copy checked ``details`` (see ``account_input_problems``) onto the account."""
     account.status = details.status
     account.lead_account_id = details.lead_account_id
     account.contact_account_id = details.contact_account_id
     account.external_contact_name = details.external_contact_name
-    account.customer = customer
-    account.category = category
-    account.contract_type = details.contract_type
-    account.currency = details.currency
+    account.customer = _by_key(session, Customer, details.customer_key, "customerKey", [])
+    account.category = _by_key(session, AccountCategory, details.category_key, "categoryKey",
+                               [])
+    account.contract_type = kept(details.contract_type, account.contract_type)
+    account.currency = kept(details.currency, account.currency)
     account.monthly_budget = details.monthly_budget
     account.is_global = bool(details.is_global)
 
@@ -160,44 +185,39 @@ def delete_account(session: Session, key: str) -> None:
     session.delete(account)
 
 
-def rename_account(session: Session, key: str, name: str) -> Account:
-    """Give the account a new display name. Raises NotFound (key) or InvalidInput (name)."""
-    name = _clean_name(name)
-    account = get_account(session, key)
-    account.name = name
-    return account
-
-
-def set_account_status(session: Session, key: str, status: str) -> Account:
-    """Open, close or archive the account. Raises NotFound (key) or InvalidInput (status)."""
-    if status not in ACCOUNT_STATUSES:
-        raise invalid("status", f"status must be one of {', '.join(ACCOUNT_STATUSES)}")
-    account = get_account(session, key)
-    account.status = status
-    return account
-
-
 def _duplicate(key: str) -> Conflict:
     message = f"an account with key {key!r} exists"
     return Conflict(message, [FieldProblem("key", message, "duplicate")])
 
 
-def _clean_key(value) -> str:
+def _key_problems(value) -> list[FieldProblem]:
     key = value.strip() if isinstance(value, str) else ""
     if not key:
-        raise invalid("key", "key is required", "required")
+        return [FieldProblem("key", "key is required", "required")]
     if len(key) > KEY_MAX:
-        raise invalid("key", f"key must be at most {KEY_MAX} characters", "too_long")
+        return [FieldProblem("key", f"key must be at most {KEY_MAX} characters", "too_long")]
     if not KEY_PATTERN.fullmatch(key):
-        raise invalid("key", "key must start with a letter and use only letters, digits, "
-                      "'.', '_' and '-'")
-    return key
+        return [FieldProblem("key", "key must start with a letter and use only letters, "
+                             "digits, '.', '_' and '-'")]
+    return []
+
+
+def _name_problems(value) -> list[FieldProblem]:
+    name = value.strip() if isinstance(value, str) else ""
+    if not name:
+        return [FieldProblem("name", "name is required", "required")]
+    if len(name) > NAME_MAX:
+        return [FieldProblem("name", f"name must be at most {NAME_MAX} characters", "too_long")]
+    if "\x00" in name:
+        return [FieldProblem("name", "name contains a NUL character")]
+    return []
+
+
+def key_and_name_problems(key, name) -> list[FieldProblem]:
+    """The one rule for keyed things (accounts, customers, categories): every problem of both."""
+    return _key_problems(key) + _name_problems(name)
 
 
 def _clean_name(value) -> str:
-    name = value.strip() if isinstance(value, str) else ""
-    if not name:
-        raise invalid("name", "name is required", "required")
-    if len(name) > NAME_MAX:
-        raise invalid("name", f"name must be at most {NAME_MAX} characters", "too_long")
-    return name
+    _raise_if_any(_name_problems(value))
+    return value.strip()

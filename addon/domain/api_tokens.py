@@ -29,7 +29,7 @@ def _digest(token: str) -> str:
 
 def create_token(session: Session, *, owner: str, name: str, now: datetime) -> tuple[str, ApiToken]:
     """A new token for ``owner``; returns (the token, shown once; its row)."""
-    if not isinstance(name, str) or not name.strip() or len(name) > 255:
+    if not isinstance(name, str) or not name.strip() or len(name) > 255 or "\x00" in name:
         raise invalid("name", "a token needs a name of 1-255 characters")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(token_sha256=_digest(token), prefix=token[:10], name=name.strip(),

@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..models import ApprovalLog
@@ -38,6 +39,7 @@ from .errors import InvalidInput
 from .errors import PolicyViolation
 from .periods import Period
 from .policy import WorklogPolicy
+from .pricing import price_worklog
 
 # action: (states it starts from, state it leads to)
 TRANSITIONS = {
@@ -155,14 +157,29 @@ def _log(session: Session, row: TimesheetApproval, action: str, from_status: str
         reviewer_account_id=row.reviewer_account_id, comment=row.comment, created_at=now))
 
 
-def freeze_amounts(session: Session, approval: TimesheetApproval, *, now: datetime) -> None:
-    """Seam called on every approval: freeze each worklog's rate and amount.
+def _period_worklogs(approval: TimesheetApproval) -> tuple:
+    """The live worklogs of the approval's person and period."""
+    return (Worklog.tenant_id == approval.tenant_id,
+            Worklog.author_account_id == approval.account_id,
+            Worklog.start_date >= approval.period_from, Worklog.start_date <= approval.period_to,
+            Worklog.deleted_at.is_(None))
 
-    Worklogs carry no amounts yet (rates and amounts arrive with the money work, which adds
-    snapshot columns and fills them here). Until then the approved figures are frozen by the
-    lock itself: nothing may change a worklog of an APPROVED period through the app, and
-    Jira-side changes become discrepancies instead of edits.
-    """
+
+def freeze_amounts(session: Session, approval: TimesheetApproval, *, now: datetime) -> None:
+    """On approval the period's priced amounts stop following the rate tables (money's
+    ``frozen_at``): re-pricing skips frozen lines, so approved figures never change behind the
+    approver's back. The approval itself is the audited event, so one UPDATE does."""
+    session.execute(update(Worklog).where(*_period_worklogs(approval),
+                                          Worklog.frozen_at.is_(None)).values(frozen_at=now))
+
+
+def thaw_amounts(session: Session, approval: TimesheetApproval, *, now: datetime) -> None:
+    """A reopened period's worklogs follow the rate tables again, priced at once (rates may
+    have changed while they were frozen)."""
+    for worklog in session.scalars(select(Worklog).where(*_period_worklogs(approval),
+                                                         Worklog.frozen_at.is_not(None))):
+        worklog.frozen_at = None
+        price_worklog(session, worklog, now=now)
 
 
 def _apply(session: Session, caller: Caller, subj: Subject, action: str, *,
@@ -187,6 +204,8 @@ def _apply(session: Session, caller: Caller, subj: Subject, action: str, *,
     _log(session, row, action, before, now)
     if action == "approve":
         freeze_amounts(session, row, now=now)
+    elif action == "reopen":
+        thaw_amounts(session, row, now=now)
     return row
 
 
@@ -220,7 +239,8 @@ def _chosen_reviewer(session: Session, subj: Subject, wanted: str | None,
             "not_allowed")])
     if not allowed:
         raise PolicyViolation("nobody can review this timesheet", [FieldProblem(
-            "reviewerAccountId", "no reviewer is available (no account lead or site admin)",
+            "reviewerAccountId",
+            "no reviewer is available (no team lead, account lead or site admin)",
             "no_reviewer")])
     return wanted or allowed[0]
 
@@ -314,3 +334,4 @@ def reopen_for_jira(session: Session, approval: TimesheetApproval, *, actor: str
     approval.actor_account_id, approval.updated_at = actor, now
     session.flush()
     _log(session, approval, "reopen", before, now)
+    thaw_amounts(session, approval, now=now)

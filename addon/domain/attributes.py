@@ -22,7 +22,13 @@ from .errors import NotFound
 from .errors import invalid
 
 ACCOUNT_ATTRIBUTE = "_Account_"
-_KEY = re.compile(r"^[A-Za-z0-9_.\-]{1,255}$")
+_KEY = re.compile(r"[A-Za-z0-9_.\-]{1,255}")
+TEXT_MAX = 255  # the name column, and what a picker can show
+VALUES_MAX = 500
+
+
+def _short_text(text: str) -> bool:
+    return len(text) <= TEXT_MAX and "\x00" not in text
 
 
 def list_attributes(session: Session) -> list[WorkAttribute]:
@@ -38,23 +44,29 @@ def get_attribute(session: Session, key: str) -> WorkAttribute:
 
 def _validated(key, name, type_, required, values, names) -> dict:
     problems = []
-    if not isinstance(key, str) or not _KEY.match(key):
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
         problems.append(FieldProblem("key", "key must be 1-255 letters, digits, _ . or -"))
     if not isinstance(name, str) or not name.strip():
         problems.append(FieldProblem("name", "name is required", "required"))
-    if type_ not in ATTRIBUTE_TYPES:
+    elif not _short_text(name):
+        problems.append(FieldProblem("name", f"name must be at most {TEXT_MAX} characters "
+                                     "without NUL"))
+    if not isinstance(type_, str) or type_ not in ATTRIBUTE_TYPES:
         problems.append(FieldProblem("type", f"type must be one of {', '.join(ATTRIBUTE_TYPES)}"))
     if not isinstance(required, bool):
         problems.append(FieldProblem("required", "required must be true or false"))
     values = values or []
-    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
-        problems.append(FieldProblem("values", "values must be a list of non-empty strings"))
+    if not isinstance(values, list) or len(values) > VALUES_MAX or not all(
+            isinstance(v, str) and v and _short_text(v) for v in values):
+        problems.append(FieldProblem("values", f"values must be a list of at most {VALUES_MAX} "
+                                     f"non-empty strings of at most {TEXT_MAX} characters"))
     elif type_ == "STATIC_LIST" and not values:
         problems.append(FieldProblem("values", "a STATIC_LIST needs at least one value"))
     elif len(set(values)) != len(values):
         problems.append(FieldProblem("values", "values must be unique"))
     names = names or {}
-    if not isinstance(names, dict):
+    if not isinstance(names, dict) or not all(
+            isinstance(n, str) and _short_text(n) for n in names.values()):
         problems.append(FieldProblem("names", "names must map values to display names"))
     if problems:
         raise InvalidInput("invalid work attribute", problems)

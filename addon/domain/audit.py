@@ -45,6 +45,7 @@ from ..models import TenantSetting
 from ..models import TimesheetApproval
 from ..models import WorkAttribute
 from ..models import Worklog
+from ..models.worklog import BOOKKEEPING as WORKLOG_BOOKKEEPING
 
 ACTOR_KEY = "audit_actor"
 _UNSEALED_KEY = "audit_unsealed_tenants"
@@ -71,17 +72,21 @@ SYSTEM_WEBHOOK = Actor("system", None, "webhook")
 class Tracked:
     entity_type: str
     parent: str | None = None  # attribute naming the parent entity
+    ignored: frozenset[str] = frozenset()  # the model's own derived or bookkeeping columns
 
 
 _TRACKED: dict[type, Tracked] = {}
 
 
-def track(model: type, entity_type: str, *, parent: str | None = None) -> None:
-    """Audit every flushed change of ``model`` as ``entity_type``."""
-    _TRACKED[model] = Tracked(entity_type, parent)
+def track(model: type, entity_type: str, *, parent: str | None = None,
+          ignored: frozenset[str] = frozenset()) -> None:
+    """Audit every flushed change of ``model`` as ``entity_type``, except ``ignored`` columns."""
+    _TRACKED[model] = Tracked(entity_type, parent, ignored)
 
 
-track(Worklog, "worklog", parent="issue_jira_id")
+# A worklog's priced amounts and push state are derived or bookkeeping (re-pricing is not a
+# change of the worklog); what it says is audited.
+track(Worklog, "worklog", parent="issue_jira_id", ignored=WORKLOG_BOOKKEEPING)
 track(TimesheetApproval, "approval", parent="account_id")
 track(Account, "account")
 track(AccountLink, "accountlink", parent="account_id")
@@ -114,20 +119,21 @@ def record(session: Session, *, tenant_id: int, entity_type: str, entity_id: str
     actor = session.info.get(ACTOR_KEY, SYSTEM_JOB)
     if action in ("Created", "Updated") and actor.source in ("webhook", "job"):
         action = "Synced"
+    stamp = {"created_at": now} if now is not None else {}  # else the column's default
     session.connection().execute(AuditEntry.__table__.insert(), [{
-        "tenant_id": tenant_id, "created_at": now or datetime.now(UTC),
+        "tenant_id": tenant_id, **stamp,
         "actor_type": actor.kind, "actor_id": actor.account_id, "source": actor.source,
         "entity_type": entity_type, "entity_id": entity_id, "parent_id": parent_id,
         "action": action, "changes": changes}])
     session.info.setdefault(_UNSEALED_KEY, set()).add(tenant_id)
 
 
-def _changes(obj, *, created: bool, deleted: bool) -> list[dict]:
+def _changes(obj, ignored: frozenset[str], *, created: bool, deleted: bool) -> list[dict]:
     state = inspect(obj)
     changes = []
     for attr in state.mapper.column_attrs:
         name = attr.key
-        if name in IGNORED_FIELDS:
+        if name in IGNORED_FIELDS or name in ignored:
             continue
         history = state.attrs[name].history
         current = getattr(obj, name)
@@ -157,7 +163,8 @@ def _audit_flush(session: Session, _flush_context) -> None:
             tracked = _TRACKED.get(type(obj))
             if tracked is None:
                 continue
-            changes = _changes(obj, created=kind == "Created", deleted=kind == "Deleted")
+            changes = _changes(obj, tracked.ignored, created=kind == "Created",
+                               deleted=kind == "Deleted")
             if not changes:
                 continue
             action = kind

@@ -16,13 +16,13 @@ hands over to when it finishes, starting from the backfill's own start time.
 
 from __future__ import annotations
 
-import copy
 import logging
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import func
@@ -30,15 +30,21 @@ from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ..jira import ISSUE_FIELDS
-from ..jira import JiraRestSource
-from ..jira import JiraUnavailable
+from ..jira.source import JiraSource
+from ..jira.source import JiraUnavailable
 from ..models import JiraIssue
 from ..models import JiraProject
 from ..models import JiraWorklog
 from ..models import SyncState
 from ..models import Worklog
 from ..models.base import utcnow
+from .account_field import account_field_id
+from .account_field import find_account_field_id
+from .account_field import remember_account_field_id
+from .errors import error_text
+from .jql import is_jql_id
+from .jql import project_jql
+from .jql import projects_in
 from .progress import BACKFILL
 from .progress import DONE
 from .progress import FAILED
@@ -48,21 +54,19 @@ from .progress import heartbeat_fresh
 from .progress import mark
 from .progress import progress_of
 from .progress import sync_state
-from .reconcile import Transaction
-from .reconcile import apply_each
-from .reconcile import epoch_ms
-from .reconcile import read_version
 from .reconcile import start_reconciliation
-from .sync import account_field_id
 from .sync import apply_issue
 from .sync import apply_project
 from .sync import apply_worklog
-from .sync import find_account_field
-from .sync import remember_account_field
+from .sync import issue_fields
+from .sync_cursors import BackfillCursor
+from .sync_runs import Transaction
+from .sync_runs import apply_each
+from .sync_runs import epoch_ms
+from .sync_runs import read_version
 
 PHASES = ("fields", "projects", "issues", "worklogs")
 PAUSED = "paused"
-ACCOUNT_FIELD_KEY = "account-field"
 # Projects per approximate-count JQL (``project in (...)``), to keep the JQL short.
 COUNT_CHUNK = 50
 # The tables a backfill fills, often from empty. PostgreSQL keeps the plan of a prepared statement
@@ -93,13 +97,13 @@ class _Paused(Exception):
 @dataclass
 class _Run:
     transaction: Transaction
-    source: JiraRestSource
+    source: JiraSource
     addon_key: str
     clock: Callable[[], datetime]
     on_progress: ProgressCallback | None
     deadline: float | None
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    cursor: dict = field(default_factory=dict)
+    cursor: BackfillCursor = field(default_factory=BackfillCursor)
     account_field: str | None = None
     pages: int = 0
 
@@ -110,11 +114,11 @@ class _Run:
         """
         with self.transaction() as session:
             state = sync_state(session, BACKFILL, for_update=True)
-            if state.cursor.get("owner") != self.run_id:
+            if BackfillCursor.from_json(state.cursor).owner != self.run_id:
                 raise BackfillSuperseded("another run took over this tenant's backfill")
             work(session, state)
-            self.cursor.pop("failures", None)  # progress was made
-            state.cursor = copy.deepcopy(self.cursor)
+            self.cursor.failures = 0  # progress was made
+            state.cursor = self.cursor.to_json()
             progress = progress_of(state, BACKFILL, now=self.clock())
         if self.on_progress is not None:
             self.on_progress(progress)
@@ -134,14 +138,17 @@ class _Run:
             raise _Paused
 
     def count(self, kind: str, amount: int) -> None:
-        counts = self.cursor.setdefault("counts", {})
-        counts[kind] = counts.get(kind, 0) + amount
+        self.cursor.counts[kind] = self.cursor.counts.get(kind, 0) + amount
+
+    def move(self, **positions) -> None:
+        """Set cursor fields (by name, checked) for the next commit to save."""
+        self.cursor = replace(self.cursor, **positions)
 
     def issue_fields(self) -> tuple[str, ...]:
-        return ISSUE_FIELDS + ((self.account_field,) if self.account_field else ())
+        return issue_fields(self.account_field)
 
 
-def run_backfill(transaction: Transaction, source: JiraRestSource, *, addon_key: str,
+def run_backfill(transaction: Transaction, source: JiraSource, *, addon_key: str,
                  restart: bool = False, time_budget: float | None = None,
                  on_progress: ProgressCallback | None = None,
                  clock: Callable[[], datetime] = utcnow) -> str:
@@ -162,7 +169,7 @@ def run_backfill(transaction: Transaction, source: JiraRestSource, *, addon_key:
             _STEPS[name](run, resuming=resuming and name == phase)
         _finish(run)
     except _Paused:
-        run.commit(lambda _session, _state: run.cursor.update(owner=None))
+        run.commit(lambda _session, _state: run.move(owner=None))
         return PAUSED
     except BackfillSuperseded:
         raise
@@ -177,17 +184,17 @@ def _claim(run: _Run, *, restart: bool) -> tuple[str, bool]:
     now = run.clock()
     with run.transaction() as session:
         state = sync_state(session, BACKFILL, for_update=True)
-        if state.status == RUNNING and state.cursor.get("owner") and heartbeat_fresh(state, now):
+        stored = BackfillCursor.from_json(state.cursor)
+        if state.status == RUNNING and stored.owner and heartbeat_fresh(state, now):
             raise BackfillBusy(f"a backfill is already running (phase {state.phase}, last "
                                f"heartbeat {state.updated_at:%Y-%m-%d %H:%M:%S} UTC)")
         resuming = not restart and state.status in (RUNNING, FAILED) and state.phase in PHASES
-        cursor = dict(state.cursor) if resuming else {"counts": {}}
+        cursor = stored if resuming else BackfillCursor()
         if not resuming:
             state.phase, state.done, state.total, state.started_at = PHASES[0], 0, None, now
         state.status, state.finished_at, state.last_error = RUNNING, None, None
-        cursor.update(owner=run.run_id, mark=mark(state.done, now))
-        state.cursor = cursor
-        run.cursor = copy.deepcopy(cursor)
+        run.cursor = replace(cursor, owner=run.run_id, mark=mark(state.done, now))
+        state.cursor = run.cursor.to_json()
         run.account_field = account_field_id(session)
         return state.phase, resuming
 
@@ -197,22 +204,22 @@ def _start_phase(run: _Run, phase: str, *, total: int | None = None, **cursor) -
 
     def work(_session: Session, state: SyncState) -> None:
         state.phase, state.done, state.total = phase, 0, total
-        run.cursor.update(cursor, mark=mark(0, now))
+        run.move(mark=mark(0, now), **cursor)
 
     run.commit(work)
     run.pages = 0
 
 
 def _fields(run: _Run, *, resuming: bool) -> None:
-    field_id = find_account_field(run.source.fields(), run.addon_key, ACCOUNT_FIELD_KEY)
+    field_id = find_account_field_id(run.source.fields(), run.addon_key)
     run.account_field = field_id
-    run.commit(lambda session, _state: remember_account_field(session, field_id))
+    run.commit(lambda session, _state: remember_account_field_id(session, field_id))
 
 
 def _projects(run: _Run, *, resuming: bool) -> None:
     """All projects, a page per commit. Small, so a resumed run simply reads them again."""
     _start_phase(run, "projects")
-    run.cursor.setdefault("counts", {})["projects"] = 0
+    run.cursor.counts["projects"] = 0
     version = read_version(run.clock())
     for page in run.source.projects():
         def work(session: Session, state: SyncState, page=page) -> None:
@@ -229,30 +236,31 @@ def _issues(run: _Run, *, resuming: bool) -> None:
         _start_phase(run, "issues", total=_approximate_total(run.source, projects),
                      project=projects[0] if projects else None, token=None, after=None,
                      last=None)
-    while run.cursor.get("project"):
+    while run.cursor.project:
         _issue_page(run)
-        if run.cursor.get("project"):
+        if run.cursor.project:
             run.check_budget()
 
 
 def _issue_page(run: _Run) -> None:
     """One search page of the current project, committed with the position after it."""
-    project = run.cursor["project"]
+    project = run.cursor.project
     page = _search(run, project)
     issues = [] if page is None else page.get("issues", [])
     token = None if page is None else page.get("nextPageToken")
     finished = not issues or not token or page.get("isLast", True)
 
     def work(session: Session, state: SyncState) -> None:
+        now = run.clock()
         applied = apply_each(issues, lambda data: apply_issue(
-            session, data, account_field=run.account_field))
+            session, data, account_field=run.account_field, now=now))
         state.done += applied
         run.count("issues", applied)
         if finished:
-            run.cursor.update(project=_next_project(session, project), token=None, after=None,
-                              last=None)
+            run.move(project=_next_project(session, project), token=None, after=None,
+                     last=None)
         else:
-            run.cursor.update(token=token, last=issues[-1]["id"])
+            run.move(token=token, last=issues[-1]["id"])
 
     run.commit(work)
     run.page_done()
@@ -266,27 +274,28 @@ def _search(run: _Run, project: str) -> dict | None:
     the project over (re-applying is harmless). A 400 for a fresh search means the project is
     gone: None, and reconciliation tombstones it.
     """
+    if not is_jql_id(project):
+        log.warning("backfill skipped a project whose id is not numeric",
+                    extra={"project": str(project)[:64]})
+        return None
     while True:
-        token, after = run.cursor.get("token"), run.cursor.get("after")
+        token, after = run.cursor.token, run.cursor.after
+        if after is not None and not is_jql_id(after):
+            run.move(after=None, last=None)
+            continue
         try:
-            return run.source.search_page(_project_jql(project, after), run.issue_fields(), token)
+            return run.source.search_page(project_jql(project, after), run.issue_fields(), token)
         except JiraUnavailable as exc:
             if exc.status != 400:
                 raise
             if token:
-                run.cursor.update(token=None, after=run.cursor.get("last"))
+                run.move(token=None, after=run.cursor.last)
             elif after is not None:
-                run.cursor.update(after=None, last=None)
+                run.move(after=None, last=None)
             else:
                 log.warning("backfill skipped a project Jira refuses to search",
                             extra={"project": project, "error": str(exc)})
                 return None
-
-
-def _project_jql(project: str, after: str | None) -> str:
-    if after is None:
-        return f"project = {project} ORDER BY id ASC"
-    return f"project = {project} AND id > {after} ORDER BY id ASC"
 
 
 def _live_projects(run: _Run) -> list[str]:
@@ -302,12 +311,11 @@ def _next_project(session: Session, after: str) -> str | None:
                           .where(JiraProject.deleted_at.is_(None), JiraProject.jira_id > after))
 
 
-def _approximate_total(source: JiraRestSource, projects: list[str]) -> int | None:
+def _approximate_total(source: JiraSource, projects: list[str]) -> int | None:
     """Jira's approximate issue count over all projects; None when Jira cannot count."""
     total = 0
     for start in range(0, len(projects), COUNT_CHUNK):
-        chunk = ", ".join(projects[start:start + COUNT_CHUNK])
-        count = source.approximate_count(f"project in ({chunk})")
+        count = source.approximate_count(projects_in(projects[start:start + COUNT_CHUNK]))
         if count is None:
             return None
         total += count
@@ -325,7 +333,7 @@ def _worklogs(run: _Run, *, resuming: bool) -> None:
 
 def _worklog_page(run: _Run) -> bool:
     """Apply one feed page; returns whether it was the last."""
-    since = run.cursor["since"]
+    since = run.cursor.since
     page = run.source.worklog_changes("updated", since)
     values = page.get("values", [])
     worklogs = run.source.worklogs([str(v["worklogId"]) for v in values]) if values else []
@@ -339,9 +347,9 @@ def _worklog_page(run: _Run) -> bool:
             session, data, run.source, account_field=run.account_field, now=now))
         state.done += applied
         run.count("worklogs", applied)
-        if run.cursor.get("first") is None and values:
-            run.cursor["first"] = int(values[0]["updatedTime"])
-        run.cursor["since"] = until
+        if run.cursor.first is None and values:
+            run.cursor.first = int(values[0]["updatedTime"])
+        run.cursor.since = until
         state.total = state.done if last_page else _estimate_total(state.done, run.cursor, until)
 
     run.commit(work)
@@ -349,9 +357,9 @@ def _worklog_page(run: _Run) -> bool:
     return last_page
 
 
-def _estimate_total(done: int, cursor: dict, position: int) -> int | None:
+def _estimate_total(done: int, cursor: BackfillCursor, position: int) -> int | None:
     """Jira cannot count worklogs: extrapolate from how far the feed is through time."""
-    first, end = cursor.get("first"), cursor["end"]
+    first, end = cursor.first, cursor.end
     if first is None or end <= first or position <= first:
         return None
     fraction = min(1.0, (position - first) / (end - first))
@@ -364,24 +372,23 @@ def _finish(run: _Run) -> None:
     def work(session: Session, state: SyncState) -> None:
         state.status, state.phase, state.finished_at = DONE, None, now
         state.total = state.done
-        run.cursor = {"counts": run.cursor.get("counts", {})}
+        run.cursor = BackfillCursor(counts=run.cursor.counts)
         start_reconciliation(session, since=state.started_at)
 
     run.commit(work)
-    log.info("backfill finished", extra={"counts": run.cursor["counts"]})
+    log.info("backfill finished", extra={"counts": run.cursor.counts})
 
 
 def _record_failure(run: _Run, exc: Exception) -> None:
     """Mark the state failed (resumable from its committed cursor) unless another run owns it."""
     with run.transaction() as session:
         state = sync_state(session, BACKFILL, for_update=True)
-        if state.cursor.get("owner") != run.run_id:
+        stored = BackfillCursor.from_json(state.cursor)
+        if stored.owner != run.run_id:
             return
         state.status = FAILED
-        state.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        cursor = dict(state.cursor)
-        cursor.update(owner=None, failures=cursor.get("failures", 0) + 1)
-        state.cursor = cursor
+        state.last_error = error_text(exc)
+        state.cursor = replace(stored, owner=None, failures=stored.failures + 1).to_json()
 
 
 _STEPS = {"fields": _fields, "projects": _projects, "issues": _issues, "worklogs": _worklogs}

@@ -10,8 +10,11 @@ import re
 from decimal import Decimal
 from decimal import InvalidOperation
 
-_PART = re.compile(r"(\d+(?:[.,]\d+)?|[.,]\d+)\s*([wdhms])", re.IGNORECASE)
-_BARE_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+# Matched only at the current position (never searched for), so parsing is linear: an
+# unanchored finditer re-scanned the rest of the text from every digit, quadratic on long input.
+_PART = re.compile(r"\s*([0-9]{1,9}(?:[.,][0-9]{1,9})?|[.,][0-9]{1,9})\s*([wdhms])")
+_BARE_NUMBER = re.compile(r"[0-9]{1,9}(?:[.,][0-9]{1,9})?")
+MAX_TEXT = 64  # "1w 2d 3h 4m 5s" and friends; anything longer is not a duration
 
 
 class DurationError(ValueError):
@@ -24,7 +27,9 @@ def parse_duration(text: str, *, hours_per_day: Decimal | int = 8,
     if not isinstance(text, str) or not text.strip():
         raise DurationError("enter a duration such as 1h 30m, 1.5h, 90m or 1d")
     cleaned = text.strip().lower()
-    if _BARE_NUMBER.match(cleaned):
+    if len(cleaned) > MAX_TEXT:
+        raise DurationError(f"a duration is at most {MAX_TEXT} characters (e.g. 1h 30m)")
+    if _BARE_NUMBER.fullmatch(cleaned):
         cleaned += "h"
     unit_seconds = {
         "w": Decimal(days_per_week) * Decimal(hours_per_day) * 3600,
@@ -36,8 +41,9 @@ def parse_duration(text: str, *, hours_per_day: Decimal | int = 8,
     position = 0
     total = Decimal(0)
     seen: set[str] = set()
-    for match in _PART.finditer(cleaned):
-        if cleaned[position:match.start()].strip():
+    while position < len(cleaned):
+        match = _PART.match(cleaned, position)
+        if match is None:
             raise DurationError(f"cannot read {text!r} as a duration (e.g. 1h 30m)")
         amount, unit = match.groups()
         if unit in seen:
@@ -48,7 +54,7 @@ def parse_duration(text: str, *, hours_per_day: Decimal | int = 8,
         except InvalidOperation as exc:
             raise DurationError(f"cannot read {amount!r} as a number") from exc
         position = match.end()
-    if not seen or cleaned[position:].strip():
+    if not seen:
         raise DurationError(f"cannot read {text!r} as a duration (e.g. 1h 30m)")
     seconds = int(total.to_integral_value())
     if seconds <= 0:

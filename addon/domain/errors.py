@@ -47,3 +47,12 @@ class Forbidden(DomainError):
 
 def invalid(field: str, message: str, code: str = "invalid") -> InvalidInput:
     return InvalidInput(message, [FieldProblem(field, message, code)])
+
+
+ERROR_TEXT_LIMIT = 2000
+
+
+def error_text(exc: BaseException) -> str:
+    """How a failure is stored for admins (parked events, failed runs, pending pushes): its type
+    and message, cut so one runaway message (a whole HTML error page) cannot bloat the rows."""
+    return f"{type(exc).__name__}: {exc}"[:ERROR_TEXT_LIMIT]

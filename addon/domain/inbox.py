@@ -20,15 +20,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ..jira import JiraSource
+from ..jira.source import JiraSource
 from ..models import InboxEvent
 from ..models.sync import INBOX_DONE
 from ..models.sync import INBOX_PARKED
 from ..models.sync import INBOX_PENDING
 from . import audit
+from .account_field import account_field_id
+from .errors import error_text
 from .sync import SYNC_EVENTS
 from .sync import SyncDataError
-from .sync import account_field_id
 from .sync import apply_event
 from .sync import jira_time_ms
 
@@ -41,22 +42,45 @@ class UnknownEvent(ValueError):
     """The webhook names an event this app does not subscribe to."""
 
 
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _entity_id(entity: dict) -> str | None:
+    """Jira ids are short numbers; anything else cannot key a delivery (it is stored unkeyed)."""
+    value = entity.get("id")
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    text = str(value)
+    return text if 0 < len(text) <= 32 and "\x00" not in text else None
+
+
 def dedupe_key(event_type: str, payload: dict) -> str | None:
-    """Event + entity + version: the same change delivered twice has the same key."""
+    """Event + entity + version: the same change delivered twice has the same key.
+
+    A payload of an unexpected shape has no key: it is stored, and processing parks it with
+    the reason (a webhook never gets a 500 for its shape).
+    """
     if event_type.startswith("jira:issue"):
-        entity = payload.get("issue") or {}
-        version = jira_time_ms((entity.get("fields") or {}).get("updated"))
+        entity = _dict(payload.get("issue"))
+        version = jira_time_ms(_dict(entity.get("fields")).get("updated"))
     elif event_type.startswith("worklog"):
-        entity = payload.get("worklog") or {}
+        entity = _dict(payload.get("worklog"))
         version = jira_time_ms(entity.get("updated"))
     else:
-        entity = payload.get("project") or {}
+        entity = _dict(payload.get("project"))
         version = payload.get("timestamp")
-    if not entity.get("id"):
+        version = version if isinstance(version, int) and not isinstance(version, bool) \
+            else None
+    entity_id = _entity_id(entity)
+    if entity_id is None:
         return None
     if event_type.endswith("_deleted"):
-        return f"{event_type}:{entity['id']}"
-    return f"{event_type}:{entity['id']}:{version}" if version else None
+        return f"{event_type}:{entity_id}"
+    return f"{event_type}:{entity_id}:{version}" if version else None
+
+
+IDENTIFIER_MAX = 128  # the column; Jira's identifiers are UUIDs
 
 
 def receive_webhook(session: Session, *, event_type: str, identifier: str | None,
@@ -116,7 +140,7 @@ def process_due_events(session: Session, source: JiraSource, *, now: datetime,
                             account_field=account_field)
         except Exception as exc:  # any failure is recorded on the event, never lost
             event.attempts += 1
-            event.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            event.last_error = error_text(exc)
             if isinstance(exc, SyncDataError) or event.attempts >= MAX_ATTEMPTS:
                 event.status = INBOX_PARKED
                 parked += 1
@@ -137,9 +161,10 @@ def count_due(session: Session, now: datetime) -> int:
         InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now))
 
 
-def next_due_at(session: Session) -> datetime | None:
-    return session.scalar(select(func.min(InboxEvent.next_attempt_at)).where(
-        InboxEvent.status == INBOX_PENDING))
+def tenants_with_due_events(session: Session, now: datetime) -> list[int]:
+    """Tenants whose inbox has events due by ``now`` (an all-tenants session)."""
+    return list(session.scalars(select(InboxEvent.tenant_id).distinct().where(
+        InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now)))
 
 
 def replay_parked(session: Session, *, now: datetime, event_ids: list[int] | None = None) -> int:

@@ -48,10 +48,23 @@ def load_policy(session: Session) -> WorklogPolicy:
     return WorklogPolicy(**{k: v for k, v in setting.value.items() if k in known})
 
 
-def save_policy(session: Session, changes: dict) -> WorklogPolicy:
-    """Validate and store policy changes (field names as in WorklogPolicy)."""
-    current = load_policy(session)
-    known = {f.name: f for f in fields(WorklogPolicy)}
+# Every setting is bounded (issue 13): ``daysAheadAllowed: 10**12`` once made every later
+# date computation overflow. Limits are (minimum, maximum), inclusive.
+BOUNDS = {
+    "min_duration_seconds": (0, DAY),
+    "max_duration_seconds": (1, 7 * DAY),
+    "max_seconds_per_day": (1, DAY),
+    "days_back_allowed": (0, 3660),
+    "days_ahead_allowed": (0, 3660),
+    "hours_per_day": (1, 24),
+    "days_per_week": (1, 7),
+}
+_NULLABLE = ("days_back_allowed", "days_ahead_allowed")
+
+
+def policy_problems(changes: dict) -> list[FieldProblem]:
+    """Every malformed or out-of-range setting in ``changes`` (WorklogPolicy names)."""
+    known = {f.name for f in fields(WorklogPolicy)}
     problems = []
     for name, value in changes.items():
         if name not in known:
@@ -59,15 +72,30 @@ def save_policy(session: Session, changes: dict) -> WorklogPolicy:
         elif name.endswith("_required"):
             if not isinstance(value, bool):
                 problems.append(FieldProblem(name, f"{name} must be true or false"))
-        elif value is not None or name not in ("days_back_allowed", "days_ahead_allowed"):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                problems.append(FieldProblem(name, f"{name} must be a whole number ≥ 0"))
+        elif value is None and name in _NULLABLE:
+            continue
+        elif not isinstance(value, int) or isinstance(value, bool):
+            problems.append(FieldProblem(name, f"{name} must be a whole number"))
+        elif not BOUNDS[name][0] <= value <= BOUNDS[name][1]:
+            low, high = BOUNDS[name]
+            problems.append(FieldProblem(name, f"{name} must be between {low} and {high}",
+                                         "out_of_range"))
+    return problems
+
+
+def save_policy(session: Session, changes: dict) -> WorklogPolicy:
+    """Validate and store policy changes (field names as in WorklogPolicy).
+
+    Raises InvalidInput naming every bad setting at once; nothing is stored then.
+    """
+    problems = policy_problems(changes)
+    if not problems:
+        updated = replace(load_policy(session), **changes)
+        if updated.min_duration_seconds > updated.max_duration_seconds:
+            problems.append(FieldProblem(
+                "min_duration_seconds", "the minimum duration exceeds the maximum"))
     if problems:
         raise InvalidInput("invalid policy", problems)
-    updated = replace(current, **changes)
-    if updated.min_duration_seconds > updated.max_duration_seconds:
-        raise InvalidInput("invalid policy", [FieldProblem(
-            "min_duration_seconds", "the minimum duration exceeds the maximum")])
     setting = session.get(TenantSetting, (session.tenant_id, POLICY_SETTING))
     if setting is None:
         session.add(TenantSetting(name=POLICY_SETTING, value=asdict(updated)))

@@ -26,6 +26,7 @@ from .errors import FieldProblem
 from .errors import InvalidInput
 from .errors import NotFound
 from .errors import invalid
+from .rates import rates_for_role
 
 NAME_MAX = 255
 
@@ -115,12 +116,15 @@ def replace_role(session: Session, tenant_id: int, role_id: int, *, name, defaul
 def delete_role(session: Session, tenant_id: int, role_id: int) -> None:
     """Delete a role; its members hold the default role from the same days on.
 
-    Raises Conflict for the default role.
+    Raises Conflict for the default role, or while rates are defined for the role.
     """
     role = get_role(session, tenant_id, role_id)
     if role.is_default:
         raise Conflict("the default role cannot be deleted", [FieldProblem(
             "id", "the default role cannot be deleted", "default_role")])
+    if rates_for_role(session, tenant_id, role.id):
+        raise Conflict("rates are defined for this role; delete them first", [FieldProblem(
+            "id", "rates are defined for this role", "in_use")])
     default = default_role(session, tenant_id)
     session.execute(update(RoleAssignment).where(
         RoleAssignment.tenant_id == tenant_id, RoleAssignment.role_id == role.id)

@@ -2,8 +2,10 @@
 
 Every entity keeps the version it reflects (Jira's ``updated`` in ms, or the event time where
 Jira has none). An update older than what is stored is ignored; a delete is a tombstone that no
-later-arriving update can undo (Jira never restores deleted issues or worklogs). Webhooks,
-backfill and reconciliation all go through these same functions.
+later-arriving event can undo (Jira never restores deleted issues or worklogs). Only a read by
+id that finds the entity alive in Jira (``confirmed_live``, from reconciliation) lifts one: the
+tombstone was then inferred wrongly, e.g. from a project deletion after the issue had moved.
+Webhooks, backfill and reconciliation all go through these same functions.
 """
 
 from __future__ import annotations
@@ -11,23 +13,20 @@ from __future__ import annotations
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from datetime import timezone
 
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from ..jira import ISSUE_FIELDS
-from ..jira import JiraSource
+from ..jira.source import ISSUE_FIELDS
+from ..jira.source import JiraSource
 from ..models import JiraIssue
 from ..models import JiraProject
 from ..models import JiraUser
 from ..models import JiraWorklog
-from ..models import TenantSetting
 from ..models import Worklog
 from .worklogs import adopt_jira_worklog
 
-ACCOUNT_FIELD_SETTING = "account_field"
 ISSUE_EVENTS = ("jira:issue_created", "jira:issue_updated", "jira:issue_deleted")
 WORKLOG_EVENTS = ("worklog_created", "worklog_updated", "worklog_deleted")
 PROJECT_EVENTS = ("project_created", "project_updated", "project_deleted")
@@ -50,43 +49,20 @@ def parse_jira_time(value: str) -> tuple[datetime, int]:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     offset = parsed.utcoffset() or timedelta(0)
-    return parsed.astimezone(UTC), int(offset.total_seconds() // 60)
+    try:
+        return parsed.astimezone(UTC), int(offset.total_seconds() // 60)
+    except OverflowError as exc:  # year 1 at +14:00, say: no real Jira time
+        raise SyncDataError(f"Jira time {value!r} is out of range") from exc
 
 
 def jira_time_ms(value: str | None) -> int | None:
     if not value:
         return None
     instant, _ = parse_jira_time(value)
-    return int(instant.timestamp() * 1000)
-
-
-def local_start(worklog: JiraWorklog) -> datetime:
-    """When the work started on the author's wall clock (for display and "which day")."""
-    zone = timezone(timedelta(minutes=worklog.started_offset_minutes))
-    return worklog.started_at.astimezone(zone)
-
-
-def account_field_id(session: Session) -> str | None:
-    setting = session.get(TenantSetting, (session.tenant_id, ACCOUNT_FIELD_SETTING))
-    return setting.value.get("id") if setting else None
-
-
-def remember_account_field(session: Session, field_id: str | None) -> None:
-    setting = session.get(TenantSetting, (session.tenant_id, ACCOUNT_FIELD_SETTING))
-    if setting is None:
-        session.add(TenantSetting(name=ACCOUNT_FIELD_SETTING, value={"id": field_id}))
-    else:
-        setting.value = {"id": field_id}
-
-
-def find_account_field(fields: list[dict], addon_key: str, field_key: str) -> str | None:
-    """The id (``customfield_N``) Jira gave our app-owned Account field."""
-    suffix = f"{addon_key}__{field_key}"
-    for field in fields:
-        custom = (field.get("schema") or {}).get("custom", "")
-        if custom.endswith(suffix) or field.get("key") == suffix:
-            return field.get("id")
-    return None
+    try:
+        return int(instant.timestamp() * 1000)
+    except (OverflowError, ValueError) as exc:
+        raise SyncDataError(f"Jira time {value!r} is out of range") from exc
 
 
 def _option_value(raw) -> str | None:
@@ -102,6 +78,25 @@ def _option_value(raw) -> str | None:
 
 def _by_jira_id(session: Session, model, jira_id: str):
     return session.scalar(select(model).where(model.jira_id == jira_id))
+
+
+def _tombstone(session: Session, model, jira_id: str, now: datetime, **placeholder):
+    """Mark the row deleted; for an entity never seen, store a placeholder that is born deleted,
+    so a late created/updated event for it cannot bring it back."""
+    row = _by_jira_id(session, model, jira_id)
+    if row is None:
+        row = model(jira_id=jira_id, **placeholder)
+        session.add(row)
+    row.deleted_at = row.deleted_at or now
+    return row
+
+
+def _stored(session: Session, model, jira_id: str, *, confirmed_live: bool):
+    """The row we hold; a tombstone that a by-id read from Jira just contradicted is lifted."""
+    row = _by_jira_id(session, model, jira_id)
+    if confirmed_live and row is not None and row.deleted:
+        row.deleted_at = None
+    return row
 
 
 def _fresh(row, version_ms: int) -> bool:
@@ -143,11 +138,7 @@ def apply_project(session: Session, data: dict, version_ms: int) -> JiraProject 
 
 def delete_project(session: Session, jira_id: str, *, now: datetime) -> None:
     """Tombstone the project with its issues and their worklogs (Jira deletes them together)."""
-    row = _by_jira_id(session, JiraProject, jira_id)
-    if row is None:
-        row = JiraProject(jira_id=jira_id, key=f"#{jira_id}", name="(deleted)")
-        session.add(row)
-    row.deleted_at = row.deleted_at or now
+    _tombstone(session, JiraProject, jira_id, now, key=f"#{jira_id}", name="(deleted)")
     issue_ids = session.scalars(
         select(JiraIssue.jira_id).where(JiraIssue.project_jira_id == jira_id,
                                         JiraIssue.deleted_at.is_(None))
@@ -156,7 +147,7 @@ def delete_project(session: Session, jira_id: str, *, now: datetime) -> None:
         delete_issue(session, issue_id, now=now)
 
 
-def apply_issue(session: Session, data: dict, *, account_field: str | None,
+def apply_issue(session: Session, data: dict, *, account_field: str | None, now: datetime,
                 confirmed_live: bool = False) -> JiraIssue | None:
     """Upsert an issue from its REST/webhook JSON unless what we hold is newer or deleted.
 
@@ -170,9 +161,7 @@ def apply_issue(session: Session, data: dict, *, account_field: str | None,
     if not jira_id or not data.get("key") or not project.get("id"):
         raise SyncDataError("issue payload without id, key or project")
     version_ms = jira_time_ms(fields.get("updated")) or 0
-    row = _by_jira_id(session, JiraIssue, jira_id)
-    if confirmed_live and row is not None and row.deleted:
-        row.deleted_at = None
+    row = _stored(session, JiraIssue, jira_id, confirmed_live=confirmed_live)
     if not _fresh(row, version_ms):
         return row
     if row is None:
@@ -185,14 +174,23 @@ def apply_issue(session: Session, data: dict, *, account_field: str | None,
     row.issue_type = issue_type.get("name")
     row.hierarchy_level = int(issue_type.get("hierarchyLevel") or 0)
     row.status = (fields.get("status") or {}).get("name")
+    row.status_category = ((fields.get("status") or {}).get("statusCategory") or {}).get("key")
     row.parent_jira_id = str(fields["parent"]["id"]) if fields.get("parent") else None
     row.original_estimate_seconds = fields.get("timeoriginalestimate")
+    row.remaining_estimate_seconds = fields.get("timeestimate")
     if account_field is not None and account_field in fields:
         row.account_field_value = _option_value(fields.get(account_field))
     row.version_ms = version_ms
     if _ensure_project(session, project).deleted:
-        row.deleted_at = row.deleted_at or datetime.now(UTC)  # its project is gone from Jira
+        row.deleted_at = row.deleted_at or now  # its project is gone from Jira
     return row
+
+
+def set_remaining_estimate(session: Session, issue_jira_id: str, seconds: int) -> None:
+    """Mirror a remaining estimate we just set in Jira (its ``issue_updated`` follows)."""
+    session.execute(update(JiraIssue).where(JiraIssue.jira_id == issue_jira_id)
+                    .values(remaining_estimate_seconds=seconds)
+                    .execution_options(synchronize_session="fetch"))
 
 
 def _ensure_project(session: Session, project: dict) -> JiraProject:
@@ -207,11 +205,7 @@ def _ensure_project(session: Session, project: dict) -> JiraProject:
 
 def delete_issue(session: Session, jira_id: str, *, now: datetime) -> None:
     """Tombstone the issue and its worklogs (Jira sends no worklog_deleted for those)."""
-    row = _by_jira_id(session, JiraIssue, jira_id)
-    if row is None:
-        row = JiraIssue(jira_id=jira_id, key=f"#{jira_id}", project_jira_id="")
-        session.add(row)
-    row.deleted_at = row.deleted_at or now
+    _tombstone(session, JiraIssue, jira_id, now, key=f"#{jira_id}", project_jira_id="")
     for model in (JiraWorklog, Worklog):
         session.execute(
             update(model)
@@ -227,14 +221,15 @@ def ensure_issue(session: Session, issue_jira_id: str, source: JiraSource, *,
     row = _by_jira_id(session, JiraIssue, issue_jira_id)
     if row is not None:
         return row
-    data = source.issue(issue_jira_id, fields=_issue_fields(account_field))
+    data = source.issue(issue_jira_id, fields=issue_fields(account_field))
     if data is None:
         delete_issue(session, issue_jira_id, now=now)
         return None
-    return apply_issue(session, data, account_field=account_field)
+    return apply_issue(session, data, account_field=account_field, now=now)
 
 
-def _issue_fields(account_field: str | None) -> tuple[str, ...]:
+def issue_fields(account_field: str | None) -> tuple[str, ...]:
+    """What every issue read asks Jira for: our fields, and the Account field once known."""
     return ISSUE_FIELDS + ((account_field,) if account_field else ())
 
 
@@ -247,9 +242,7 @@ def apply_worklog(session: Session, data: dict, source: JiraSource, *,
     if not jira_id or not issue_jira_id or not data.get("started"):
         raise SyncDataError("worklog payload without id, issueId or started")
     version_ms = jira_time_ms(data.get("updated")) or 0
-    row = _by_jira_id(session, JiraWorklog, jira_id)
-    if confirmed_live and row is not None and row.deleted:
-        row.deleted_at = None
+    row = _stored(session, JiraWorklog, jira_id, confirmed_live=confirmed_live)
     if not _fresh(row, version_ms):
         return row
     issue = ensure_issue(session, issue_jira_id, source, account_field=account_field, now=now)
@@ -274,12 +267,8 @@ def apply_worklog(session: Session, data: dict, source: JiraSource, *,
 
 
 def delete_worklog(session: Session, jira_id: str, *, now: datetime) -> None:
-    row = _by_jira_id(session, JiraWorklog, jira_id)
-    if row is None:
-        # Remember the delete so a late created/updated event cannot bring it back.
-        row = JiraWorklog(jira_id=jira_id, issue_jira_id="", started_at=now, time_spent_seconds=0)
-        session.add(row)
-    row.deleted_at = row.deleted_at or now
+    row = _tombstone(session, JiraWorklog, jira_id, now, issue_jira_id="", started_at=now,
+                     time_spent_seconds=0)
     adopt_jira_worklog(session, row, now=now)
 
 
@@ -302,7 +291,8 @@ def apply_event(session: Session, event_type: str, payload: dict, source: JiraSo
     """
     upsert_user(session, payload.get("user"))
     if event_type in ("jira:issue_created", "jira:issue_updated"):
-        apply_issue(session, _require(payload, "issue"), account_field=account_field)
+        apply_issue(session, _require(payload, "issue"), account_field=account_field,
+                    now=now)
     elif event_type == "jira:issue_deleted":
         delete_issue(session, str(_require(payload, "issue").get("id")), now=now)
     elif event_type in ("worklog_created", "worklog_updated"):

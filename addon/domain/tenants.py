@@ -170,3 +170,9 @@ def purge_expired_tenants(session: Session, *, now: datetime) -> list[str]:
     for tenant in expired:
         session.delete(tenant)
     return keys
+
+
+def forget_tenant(session: Session, client_key: str) -> None:
+    """Delete a tenant and, by ON DELETE CASCADE, all its data (the dev demo site rebuilds
+    its tenant from a fresh fake Jira on each start)."""
+    session.execute(delete(Tenant).where(Tenant.client_key == client_key))

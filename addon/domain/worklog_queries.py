@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 
 from ..models import JiraIssue
 from ..models import Worklog
+from .access import Visibility
+from .access import visible_worklogs
+from .errors import NotFound
 
 ORDERS = ("ID", "START_DATE_TIME", "UPDATED")
 
@@ -28,14 +31,15 @@ class WorklogFilter:
     order_by: str | None = None
 
 
-def search_worklogs(session: Session, flt: WorklogFilter, *, offset: int,
-                    limit: int) -> tuple[list[Worklog], bool]:
-    """One page of live worklogs and whether more follow.
+def search_worklogs(session: Session, flt: WorklogFilter, visibility: Visibility, *,
+                    offset: int, limit: int) -> tuple[list[Worklog], bool]:
+    """One page of the live worklogs ``visibility`` shows, and whether more follow.
 
     Tempo orders by start (then id) ascending by default and descending when ``orderBy`` is
-    given; the id tie-breaker keeps pages from repeating or skipping rows.
+    given; the id tie-breaker keeps pages from repeating or skipping rows. Visibility is a
+    condition of the query, so pages are full and counts hold only what the caller may see.
     """
-    query = select(Worklog).where(Worklog.deleted_at.is_(None))
+    query = select(Worklog).where(Worklog.deleted_at.is_(None), visible_worklogs(visibility))
     if flt.project_ids:
         query = query.where(Worklog.project_jira_id.in_(flt.project_ids))
     if flt.issue_ids:
@@ -63,6 +67,16 @@ def search_worklogs(session: Session, flt: WorklogFilter, *, offset: int,
     return rows[:limit], len(rows) > limit
 
 
+def visible_worklog(session: Session, worklog_id: int, visibility: Visibility) -> Worklog:
+    """The live worklog with this id if ``visibility`` shows it; NotFound otherwise (a hidden
+    worklog answers exactly like a missing one)."""
+    worklog = session.scalar(select(Worklog).where(
+        Worklog.id == worklog_id, Worklog.deleted_at.is_(None), visible_worklogs(visibility)))
+    if worklog is None:
+        raise NotFound(f"worklog {worklog_id} not found")
+    return worklog
+
+
 def issue_keys(session: Session, issue_ids: set[str]) -> dict[str, str]:
     """Jira keys for the given issue ids, in one query (for serializing a page)."""
     if not issue_ids:
@@ -71,11 +85,12 @@ def issue_keys(session: Session, issue_ids: set[str]) -> dict[str, str]:
                                 .where(JiraIssue.jira_id.in_(issue_ids))).all())
 
 
-def worklog_id_map(session: Session, *, jira_ids: list[str] | None = None,
+def worklog_id_map(session: Session, visibility: Visibility, *,
+                   jira_ids: list[str] | None = None,
                    tempo_ids: list[int] | None = None) -> list[tuple[int, str]]:
-    """(tempoWorklogId, jiraWorklogId) pairs for the ids that are known."""
+    """(tempoWorklogId, jiraWorklogId) pairs for the ids that are known and visible."""
     query = select(Worklog.id, Worklog.jira_worklog_id).where(
-        Worklog.jira_worklog_id.is_not(None))
+        Worklog.jira_worklog_id.is_not(None), visible_worklogs(visibility))
     if jira_ids is not None:
         query = query.where(Worklog.jira_worklog_id.in_(jira_ids))
     if tempo_ids is not None:

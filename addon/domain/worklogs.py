@@ -40,15 +40,19 @@ from .attributes import ACCOUNT_ATTRIBUTE
 from .attributes import list_attributes
 from .attributes import missing_required
 from .attributes import validate_values
+from .budgets import record_crossings
 from .errors import Conflict
 from .errors import FieldProblem
 from .errors import InvalidInput
 from .errors import NotFound
 from .errors import PolicyViolation
+from .issues import issue_by_id
+from .issues import live_issue
 from .locked_records import keep_locked_record
 from .periods import closure_status
 from .policy import WorklogPolicy
 from .policy import check_policy
+from .pricing import price_worklog
 
 AdminCheck = Callable[[], bool]
 
@@ -64,6 +68,8 @@ class WorklogInput:
     billable_seconds: int | None = None
     description: str = ""
     attributes: dict[str, str] = field(default_factory=dict)
+    # Tempo's remainingEstimateSeconds: the issue's new remaining estimate, sent with the push.
+    remaining_estimate_seconds: int | None = None
 
 
 def zone(name: str) -> ZoneInfo:
@@ -79,6 +85,12 @@ def local_to_utc(day: date, at: time, time_zone: str) -> datetime:
     return datetime.combine(day, at, tzinfo=zone(time_zone)).astimezone(UTC)
 
 
+def author_zone(session: Session, account_id: str) -> str:
+    """The author's time zone as Jira last told us (UTC when we never heard)."""
+    found = session.scalar(select(JiraUser.time_zone).where(JiraUser.account_id == account_id))
+    return found or "UTC"
+
+
 def get_worklog(session: Session, worklog_id: int) -> Worklog:
     worklog = session.get(Worklog, worklog_id)
     if worklog is None or worklog.tenant_id != session.tenant_id or worklog.deleted_at:
@@ -87,8 +99,7 @@ def get_worklog(session: Session, worklog_id: int) -> Worklog:
 
 
 def synced_issue(session: Session, issue_id: str) -> JiraIssue:
-    issue = session.scalar(select(JiraIssue).where(JiraIssue.jira_id == str(issue_id),
-                                                  JiraIssue.deleted_at.is_(None)))
+    issue = live_issue(session, jira_id=str(issue_id))
     if issue is None:
         raise InvalidInput(f"issue {issue_id} not found", [FieldProblem(
             "issueId", f"issue {issue_id} is not a known Jira issue", "not_found")])
@@ -96,31 +107,55 @@ def synced_issue(session: Session, issue_id: str) -> JiraIssue:
 
 
 def _billable(data: WorklogInput, choice: AccountChoice) -> int:
+    """The billable seconds given (already checked), or the account's default."""
     if data.billable_seconds is None:
         bills = choice.account is not None and choice.account.bills_by_default
         return data.time_spent_seconds if bills else 0
-    if not 0 <= data.billable_seconds <= data.time_spent_seconds:
-        raise InvalidInput("billableSeconds out of range", [FieldProblem(
-            "billableSeconds", "billableSeconds must be between 0 and timeSpentSeconds",
-            "out_of_range")])
     return data.billable_seconds
+
+
+def input_problems(session: Session, data: WorklogInput) -> list[FieldProblem]:
+    """Every malformed part of a worklog input (the 400 class), all at once (issue 12).
+
+    Fields left ``None`` failed parsing and were reported by the caller, so they are skipped
+    here; the other fields are still checked, so one answer names every mistake.
+    """
+    problems: list[FieldProblem] = []
+    if data.time_spent_seconds is not None and data.time_spent_seconds <= 0:
+        problems.append(FieldProblem(
+            "timeSpentSeconds", "timeSpentSeconds must be a positive number of seconds"))
+    if data.time_zone is not None:
+        try:
+            zone(data.time_zone)
+        except InvalidInput as exc:
+            problems += exc.problems
+    if data.issue_id is not None:
+        try:
+            synced_issue(session, data.issue_id)
+        except InvalidInput as exc:
+            problems += exc.problems
+    attributes = list_attributes(session)
+    problems += validate_values(attributes, data.attributes)
+    names = {a.key: a.name for a in attributes}
+    problems += [FieldProblem(f"attributes.{key}", f"{names[key]} is required", "required")
+                 for key in missing_required(attributes, data.attributes)]
+    if None not in (data.billable_seconds, data.time_spent_seconds) and not \
+            0 <= data.billable_seconds <= data.time_spent_seconds:
+        problems.append(FieldProblem(
+            "billableSeconds", "billableSeconds must be between 0 and timeSpentSeconds",
+            "out_of_range"))
+    return problems
 
 
 def _validate(session: Session, data: WorklogInput, policy: WorklogPolicy, *, today: date,
               worklog_id: int | None) -> tuple[JiraIssue, AccountChoice, int]:
-    """All capture rules; raises InvalidInput (400) or PolicyViolation (422), naming fields."""
-    if data.time_spent_seconds is None or data.time_spent_seconds <= 0:
-        raise InvalidInput("timeSpentSeconds must be positive", [FieldProblem(
-            "timeSpentSeconds", "timeSpentSeconds must be a positive number of seconds")])
-    zone(data.time_zone)
-    issue = synced_issue(session, data.issue_id)
-    attributes = list_attributes(session)
-    problems = validate_values(attributes, data.attributes)
-    names = {a.key: a.name for a in attributes}
-    problems += [FieldProblem(f"attributes.{key}", f"{names[key]} is required", "required")
-                 for key in missing_required(attributes, data.attributes)]
+    """All capture rules; raises InvalidInput (400) naming every malformed field, else
+    PolicyViolation (422) naming every rule broken."""
+    problems = input_problems(session, data)
     if problems:
-        raise InvalidInput("invalid worklog attributes", problems)
+        raise InvalidInput(problems[0].message if len(problems) == 1 else "invalid worklog",
+                           problems)
+    issue = synced_issue(session, data.issue_id)
     choice = resolve_account(session, issue, data.attributes.get(ACCOUNT_ATTRIBUTE))
     require_open(choice)
     billable = _billable(data, choice)
@@ -170,26 +205,31 @@ def _write(worklog: Worklog, data: WorklogInput, issue: JiraIssue, choice: Accou
     worklog.account_rule = choice.rule
     worklog.attributes = {k: v for k, v in data.attributes.items() if k != ACCOUNT_ATTRIBUTE}
     worklog.complete = True
+    worklog.new_estimate_seconds = data.remaining_estimate_seconds
     worklog.push_state = PUSH_PENDING
     worklog.push_attempts = 0
     worklog.push_error = None
 
 
 def create_worklog(session: Session, data: WorklogInput, *, policy: WorklogPolicy,
-                   today: date, actor: str, admin_check: AdminCheck | None = None) -> Worklog:
-    """Validate and store a new worklog, PENDING its push to Jira (the caller enqueues it)."""
+                   today: date, actor: str, now: datetime,
+                   admin_check: AdminCheck | None = None) -> Worklog:
+    """Validate, price and store a new worklog, PENDING its push to Jira (the caller enqueues
+    it)."""
     require_unlocked(session, data.author_account_id, data.start_date, actor=actor,
                      admin_check=admin_check)
     issue, choice, billable = _validate(session, data, policy, today=today, worklog_id=None)
     worklog = Worklog(created_by=actor)
     _write(worklog, data, issue, choice, billable)
+    price_worklog(session, worklog, now=now)
     session.add(worklog)
     session.flush()
+    record_crossings(session, worklog.account_key, day=worklog.start_date, now=now)
     return worklog
 
 
 def replace_worklog(session: Session, worklog_id: int, data: WorklogInput, *,
-                    policy: WorklogPolicy, today: date, actor: str | None = None,
+                    policy: WorklogPolicy, today: date, now: datetime, actor: str | None = None,
                     admin_check: AdminCheck | None = None) -> Worklog:
     """PUT: every field replaced; the issue cannot change (as in Tempo). Neither the period it
     leaves nor the one it moves into may be locked."""
@@ -203,6 +243,8 @@ def replace_worklog(session: Session, worklog_id: int, data: WorklogInput, *,
     issue, choice, billable = _validate(session, data, policy, today=today,
                                         worklog_id=worklog.id)
     _write(worklog, data, issue, choice, billable)
+    price_worklog(session, worklog, now=now)
+    record_crossings(session, worklog.account_key, day=worklog.start_date, now=now)
     return worklog
 
 
@@ -259,7 +301,7 @@ def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) 
         return worklog  # a local change is on its way to Jira; it wins until pushed
     if worklog is not None and worklog.deleted_at is not None:
         worklog.deleted_at = None  # Jira has it: our deletion was inferred, not ours to keep
-    issue = session.scalar(select(JiraIssue).where(JiraIssue.jira_id == mirror.issue_jira_id))
+    issue = issue_by_id(session, mirror.issue_jira_id)
     if issue is None:
         return worklog
     if worklog is None:
@@ -270,6 +312,8 @@ def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) 
         session.add(worklog)
     else:
         _follow_jira(session, worklog, mirror, issue)
+    price_worklog(session, worklog, now=now)
+    record_crossings(session, worklog.account_key, day=worklog.start_date, now=now)
     return worklog
 
 

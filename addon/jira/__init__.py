@@ -1,33 +1,25 @@
-"""App-specific reads of a tenant's Jira (REST v3), over a signed requests session.
+"""The Jira adapter: a tenant's Jira REST v3 over Connect's signed sessions.
 
-The domain sees only ``JiraSource``; the session (signed as the app, with Retry-After handling)
-comes from ``connect``.
+It implements the ports in ``addon.jira.source`` (the only part of this package the domain
+imports) and never imports the domain. The sessions (signed as the app, or as a user, with
+Retry-After handling) come from ``connect``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from typing import Protocol
 
 import requests
 
-ISSUE_FIELDS = ("summary", "issuetype", "project", "parent", "status", "timeoriginalestimate",
-                "updated")
+from .source import ISSUE_FIELDS
+from .source import BrowseGrants
+from .source import JiraSource
+from .source import JiraUnavailable
 
+__all__ = ["ISSUE_FIELDS", "BrowseGrants", "JiraRestSource", "JiraSource", "JiraUnavailable"]
 
-class JiraUnavailable(RuntimeError):
-    """Jira answered with an error we cannot act on (retry later)."""
-
-    def __init__(self, status: int | None, message: str):
-        super().__init__(f"Jira {status}: {message}" if status else message)
-        self.status = status
-
-
-class JiraSource(Protocol):
-    def issue(self, issue_id: str, fields: tuple[str, ...]) -> dict | None: ...
-    def worklogs(self, ids: list[str]) -> list[dict]: ...
-    def fields(self) -> list[dict]: ...
+BROWSE_CHECK_BATCH = 1000  # Jira checks at most 1000 projects per call
 
 
 class JiraRestSource:
@@ -44,7 +36,7 @@ class JiraRestSource:
         except requests.RequestException as exc:
             raise JiraUnavailable(None, f"Jira unreachable: {type(exc).__name__}") from exc
         if response.status_code >= 400 and response.status_code != 404:
-            raise JiraUnavailable(response.status_code, response.text[:300])
+            raise JiraUnavailable.answered(response.status_code, response.text)
         return response
 
     def _json(self, method: str, path: str, **kwargs) -> Any:
@@ -113,3 +105,59 @@ class JiraRestSource:
             start += len(worklogs)
             if not worklogs or start >= page.get("total", 0):
                 return
+
+    def is_site_admin(self, account_id: str) -> bool:
+        """Whether Jira grants ``account_id`` the global ADMINISTER permission."""
+        granted = self._check_permissions(
+            {"globalPermissions": ["ADMINISTER"], "accountId": account_id})
+        return "ADMINISTER" in granted.get("globalPermissions", [])
+
+    def browse_grants(self, account_id: str, project_ids: list[str]) -> BrowseGrants:
+        """Site administration and Browse Projects on ``project_ids``, as few calls as Jira
+        allows (it checks at most 1000 projects per call; an admin needs no more than one)."""
+        numeric = sorted({int(p) for p in project_ids if p.isdigit()})
+        browsable: set[str] = set()
+        for start in range(0, max(len(numeric), 1), BROWSE_CHECK_BATCH):
+            body: dict[str, Any] = {"accountId": account_id}
+            if start == 0:
+                body["globalPermissions"] = ["ADMINISTER"]
+            if numeric:
+                body["projectPermissions"] = [{
+                    "permissions": ["BROWSE_PROJECTS"],
+                    "projects": numeric[start:start + BROWSE_CHECK_BATCH]}]
+            granted = self._check_permissions(body)
+            if "ADMINISTER" in granted.get("globalPermissions", []):
+                return BrowseGrants(site_admin=True, project_ids=frozenset())
+            for grant in granted.get("projectPermissions", []):
+                if grant.get("permission") == "BROWSE_PROJECTS":
+                    browsable.update(str(p) for p in grant.get("projects", []))
+        return BrowseGrants(site_admin=False, project_ids=frozenset(browsable))
+
+    def site_admins(self) -> list[str]:
+        """Active holders of the global ADMINISTER permission (Jira's "users with permissions"
+        search)."""
+        users = self._json("GET", "/rest/api/3/user/permission/search",
+                           params={"permissions": "ADMINISTER", "maxResults": 50})
+        return sorted(u["accountId"] for u in users
+                      if u.get("accountId") and u.get("active", True))
+
+    def _check_permissions(self, body: dict) -> dict:
+        """``POST /permissions/check`` as the app; Jira's 400 (no such user) grants nothing."""
+        try:
+            response = self._session.post(f"{self._base}/rest/api/3/permissions/check",
+                                          json=body)
+        except requests.RequestException as exc:
+            raise JiraUnavailable(None, f"Jira unreachable: {type(exc).__name__}") from exc
+        if response.status_code == 400:
+            return {}
+        if response.status_code >= 400:
+            raise JiraUnavailable.answered(response.status_code, response.text)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise JiraUnavailable(response.status_code, "unreadable permission answer") from exc
+
+
+def app_source(connect, tenant) -> JiraRestSource:
+    """The tenant's Jira read as the app (``connect`` is the app's ``Connect``)."""
+    return JiraRestSource(connect.app_session(tenant), tenant.base_url)

@@ -8,18 +8,10 @@ app-signed one. Bodies are Jira's ``IssueFieldOption``: ``{id, value, properties
 from __future__ import annotations
 
 from typing import Any
-from typing import Protocol
 
 import requests
 
-from . import JiraUnavailable
-
-
-class FieldOptions(Protocol):
-    def options(self) -> list[dict]: ...
-    def create(self, body: dict) -> dict: ...
-    def update(self, option_id: str, body: dict) -> dict: ...
-    def delete(self, option_id: str) -> bool: ...
+from .source import JiraUnavailable
 
 
 class FieldOptionsClient:
@@ -38,7 +30,7 @@ class FieldOptionsClient:
         except requests.RequestException as exc:
             raise JiraUnavailable(None, f"Jira unreachable: {type(exc).__name__}") from exc
         if response.status_code not in ok:
-            raise JiraUnavailable(response.status_code, response.text[:300])
+            raise JiraUnavailable.answered(response.status_code, response.text)
         return response
 
     def options(self) -> list[dict]:

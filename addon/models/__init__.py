@@ -14,10 +14,25 @@ from .base import AppSession
 from .base import Base
 from .base import CrossTenantAccess
 from .base import TenantScoped
+from .capacity import Absence
+from .capacity import Holiday
+from .capacity import HolidayScheme
+from .capacity import HolidaySchemeMember
+from .capacity import Plan
+from .capacity import PlanDay
+from .capacity import Team
+from .capacity import TeamMembership
+from .capacity import WorkloadScheme
+from .capacity import WorkloadSchemeMember
 from .jira_mirror import JiraIssue
 from .jira_mirror import JiraProject
 from .jira_mirror import JiraUser
 from .jira_mirror import JiraWorklog
+from .money import BudgetAlert
+from .money import ExchangeRate
+from .money import Expense
+from .money import Milestone
+from .money import Rate
 from .role import Role
 from .role import RoleAssignment
 from .sync import InboxEvent
@@ -33,6 +48,16 @@ from .worklog import Worklog
 GLOBAL_MODELS = (Tenant, ConsumedInstallToken)
 
 __all__ = [
+    "Absence",
+    "Holiday",
+    "HolidayScheme",
+    "HolidaySchemeMember",
+    "Plan",
+    "PlanDay",
+    "Team",
+    "TeamMembership",
+    "WorkloadScheme",
+    "WorkloadSchemeMember",
     "Account",
     "AccountCategory",
     "AccountLink",
@@ -54,6 +79,11 @@ __all__ = [
     "JiraProject",
     "JiraUser",
     "JiraWorklog",
+    "BudgetAlert",
+    "ExchangeRate",
+    "Expense",
+    "Milestone",
+    "Rate",
     "Role",
     "RoleAssignment",
     "SyncState",

@@ -6,10 +6,14 @@ Whether time on an account bills by default follows its category's type (BILLABL
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import Integer
+from sqlalchemy import Numeric
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import text
@@ -71,6 +75,22 @@ class Account(TenantScoped, Timestamps, Base):
     # Tempo's monthlyBudget: estimated hours for a month (an integer in Tempo's API).
     monthly_budget: Mapped[int | None] = mapped_column(Integer)
     is_global: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Ours (billingRounding): billable time of each worklog rounded before it is priced.
+    billing_rounding_mode: Mapped[str] = mapped_column(String(8), nullable=False,
+                                                       default="NONE")
+    billing_rounding_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # Ours: commercial terms (issue 8), money in the account's currency. TIME_AND_MATERIALS:
+    # an optional cap in money and/or hours; FIXED_FEE: price, budgeted hours and how revenue
+    # is recognized; RETAINER: monthly fee, included hours, months unused hours roll over.
+    cap_amount: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
+    cap_hours: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    fixed_price: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
+    budgeted_hours: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    recognition: Mapped[str | None] = mapped_column(String(20))
+    retainer_fee: Mapped[Decimal | None] = mapped_column(Numeric(18, 3))
+    retainer_hours: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    rollover_months: Mapped[int | None] = mapped_column(Integer)
+    budget_thresholds: Mapped[list | None] = mapped_column(JSON)
 
     customer: Mapped[Customer | None] = relationship(lazy="joined")
     category: Mapped[AccountCategory | None] = relationship(lazy="joined")

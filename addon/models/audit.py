@@ -22,6 +22,7 @@ from sqlalchemy.orm import mapped_column
 from .base import Base
 from .base import TenantScoped
 from .base import UTCDateTime
+from .base import utcnow
 
 
 class AuditEntry(TenantScoped, Base):
@@ -33,7 +34,8 @@ class AuditEntry(TenantScoped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int | None] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # When the change was recorded: stamped at insert, like every model's timestamps.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     actor_type: Mapped[str] = mapped_column(String(16), nullable=False)  # user|token|system
     actor_id: Mapped[str | None] = mapped_column(String(128))
     source: Mapped[str] = mapped_column(String(16), nullable=False)  # panel|api|webhook|job

@@ -61,10 +61,13 @@ class JiraIssue(Mirrored, TenantScoped, Timestamps, Base):
     issue_type: Mapped[str | None] = mapped_column(String(255))
     hierarchy_level: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     status: Mapped[str | None] = mapped_column(String(255))
+    # Jira's status category key (new, indeterminate, done): milestones are met when done.
+    status_category: Mapped[str | None] = mapped_column(String(32))
     parent_jira_id: Mapped[str | None] = mapped_column(String(32))
     # The raw option of the app's Account issue field (an account key once accounts exist).
     account_field_value: Mapped[str | None] = mapped_column(String(255))
     original_estimate_seconds: Mapped[int | None] = mapped_column(BigInteger)
+    remaining_estimate_seconds: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class JiraWorklog(Mirrored, TenantScoped, Timestamps, Base):

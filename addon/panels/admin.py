@@ -7,12 +7,13 @@ from flask import render_template
 from connect.context import current_context
 from connect.context import mint_context_token
 
-from ..api.auth import is_site_admin
-from ..api.sync import sync_status_body
+from ..caller import is_site_admin
 from ..db import request_session
 from ..domain.account_setup import project_mappings
 from ..domain.accounts import list_accounts
+from ..domain.sync_status import sync_overview
 from ..models.account import ACCOUNT_OPEN
+from ..models.base import utcnow
 from . import bp
 
 
@@ -43,5 +44,5 @@ def admin_sync():
         return refused
     context = current_context()
     return render_template(
-        "admin_sync.html", status=sync_status_body(request_session(context.tenant_id)),
+        "admin_sync.html", status=sync_overview(request_session(context.tenant_id), now=utcnow()),
         token=mint_context_token(context.tenant, context.account_id))

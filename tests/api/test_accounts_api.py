@@ -202,3 +202,31 @@ def test_an_issue_moved_to_another_epic_and_project_changes_its_account(admin, a
     assert moved["key"].startswith("GLOB-")
     assert moved["account"]["key"] == "INTERNAL" and moved["account"]["rule"] == (
         "PROJECT_DEFAULT")
+
+
+def test_a_tempo_put_keeps_our_extension_fields_and_resets_tempo_fields(admin, api, setup):
+    """A Tempo script re-sending an account it does not fully know must not erase our fields."""
+    created = admin.post("/accounts", json={
+        "key": "EXT", "name": "Ext", "status": "OPEN", "currency": "EUR",
+        "contractType": "FIXED_FEE", "monthlyBudget": 80, "customerKey": "ACME"})
+    assert created.status_code == 200, created.text
+    tempo_body = {"key": "EXT", "name": "Ext renamed", "status": "OPEN"}
+    replaced = admin.put("/accounts/EXT", json=tempo_body)
+    assert replaced.status_code == 200, replaced.text
+    body = replaced.json()
+    assert (body["currency"], body["contractType"]) == ("EUR", "FIXED_FEE")
+    assert body["name"] == "Ext renamed"
+    assert body["monthlyBudget"] is None and body["customer"] is None  # Tempo's rule: reset
+    again = admin.get(f"/accounts/{body['id']}").json()
+    assert (again["currency"], again["contractType"]) == ("EUR", "FIXED_FEE")
+    cleared = admin.put("/accounts/EXT", json={**tempo_body, "currency": None,
+                                               "contractType": "RETAINER"}).json()
+    assert (cleared["currency"], cleared["contractType"]) == ("USD", "RETAINER")
+    bad = admin.put("/accounts/EXT", json={**tempo_body, "currency": "euro"})
+    assert bad.status_code == 400 and bad.json()["errors"]["fields"][0]["field"] == "currency"
+
+
+def test_openapi_says_which_fields_a_put_keeps(api):
+    spec = api.get("/openapi.json").json()
+    description = spec["paths"]["/accounts/{key}"]["put"]["description"]
+    assert "`currency`" in description and "`contractType`" in description

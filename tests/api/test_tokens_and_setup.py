@@ -49,6 +49,10 @@ def test_bad_work_attribute_names_each_field(api, world):
 def test_global_configuration_mirrors_the_policy(api, world):
     config = api.get("/globalconfiguration").json()
     assert config["worklogDescriptionOptional"] is True
+    # Only names a stored setting backs: no constants posing as configuration.
+    assert set(config) == {"currencyCode", "maxHoursPerDayPerUser", "numberOfDaysAllowedIntoFuture",
+                           "worklogDescriptionOptional", "weekStart", "approvalPeriod",
+                           "approvalWeekStart", "policy"}
     admin = api.as_user(world["admin"].account_id)
     changed = admin.put("/globalconfiguration", json={"policy": {"descriptionRequired": True,
                                                                  "maxSecondsPerDay": 36000}})
@@ -66,6 +70,7 @@ def test_issue_view_shows_the_synced_issue_and_its_account_rule(api, world):
     body = api.get(f"/issues/{story.key}").json()
     assert body["id"] == story.id and body["key"] == story.key
     assert body["parent"]["key"] == world["epic"].key
+    assert body["project"] == {"id": int(world["project"].id), "key": "ACME", "name": "Acme Corp"}
     assert body["account"] == {"key": None, "name": None, "rule": "NONE", "viaIssueKey": None}
     assert api.get(f"/issues/{story.id}").json()["key"] == story.key
     assert api.get("/issues/NOPE-1").status_code == 404

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+from datetime import datetime
+
 from sqlalchemy import select
 
 from addon.models import Worklog
@@ -207,3 +210,40 @@ def test_native_worklogs_missing_required_attributes_are_flagged_not_dropped(api
     run_jobs()
     (adopted,) = api.get(f"/worklogs/issue/{world['story'].id}").json()["results"]
     assert adopted["complete"] is False and adopted["jiraWorklogId"] == native.id
+
+
+def test_failed_push_retries_leave_updated_at_alone(api, world, app, database):
+    """A client polling ``updatedFrom`` must not see a worklog again because a push failed."""
+    world["site"].fail_next(15, status=503, retry_after="0",  # the first push and two retries
+                            path_prefix="/rest/api/3/issue/")
+    made = _make(api, world)
+    assert made["pushState"] == "PENDING"
+    for _ in range(2):
+        with database.transaction(all_tenants=True) as session:
+            session.execute(Worklog.__table__.update().values(  # the back-off has passed
+                push_attempted_at=datetime(2000, 1, 1, tzinfo=UTC)))
+        with app.app_context():
+            assert push_pending_worklogs() == 0
+    again = api.get(f"/worklogs/{made['tempoWorklogId']}").json()
+    assert again["pushState"] == "PENDING" and again["updatedAt"] == made["updatedAt"]
+    with database.transaction(all_tenants=True) as session:
+        assert session.scalar(select(Worklog.push_attempts)) >= 3
+    edited = api.put(f"/worklogs/{made['tempoWorklogId']}", json={
+        "startDate": made["startDate"], "timeSpentSeconds": 1800}).json()
+    assert edited["updatedAt"] > made["updatedAt"]
+
+
+def test_remaining_estimate_reaches_jira_with_the_worklog(api, world):
+    """Tempo clients set the issue's remaining estimate with ``remainingEstimateSeconds``."""
+    story = world["model"].issue(world["story"].id)
+    made = _make(api, world, remainingEstimateSeconds=5 * 3600)
+    assert made["pushState"] == "SYNCED"
+    assert story.remaining_estimate == 5 * 3600
+    assert api.get(f"/issues/{story.key}").json()["remainingEstimateSeconds"] == 5 * 3600
+    api.put(f"/worklogs/{made['tempoWorklogId']}", json={
+        "startDate": made["startDate"], "timeSpentSeconds": 3600, "remainingEstimate": "2h 30m"})
+    assert story.remaining_estimate == 2 * 3600 + 1800
+    bad = api.post("/worklogs", json={"issueId": story.id, "startDate": "2026-11-23",
+                                      "timeSpentSeconds": 60, "remainingEstimateSeconds": -1})
+    assert bad.status_code == 400
+    assert bad.json()["errors"]["fields"][0]["field"] == "remainingEstimateSeconds"

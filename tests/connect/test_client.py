@@ -25,7 +25,6 @@ from connect.client import BearerJiraSession
 from connect.client import ImpersonationError
 from connect.client import ImpersonationTokenCache
 from connect.client import SignedJiraSession
-from connect.client import jira_client
 from connect.client import retry_after_seconds
 
 APP_KEY = "com.example.ledgerline"
@@ -465,33 +464,3 @@ def test_bearer_session_refuses_other_origins(server, bearer):
         bearer.get(f"http://localhost:{server.server_port}/jira/rest/api/3/myself")
     assert server.seen == []
     assert server.grants == []
-
-
-# --- atlassian-python-api -----------------------------------------------------------------------
-
-
-def test_jira_client_myself_is_signed(server, signed):
-    jira = jira_client(signed, server.base_url)
-    assert jira.myself() == {"accountId": "acc-1"}
-    assert jira.get("rest/api/3/myself") == {"accountId": "acc-1"}
-    jira.get("rest/api/3/search/jql", params={"jql": "project = A", "fields": "summary,status"})
-    paths = [seen.path for seen in server.seen]
-    assert paths[:2] == ["/jira/rest/api/2/myself", "/jira/rest/api/3/myself"]
-    assert paths[2].startswith("/jira/rest/api/3/search/jql?")
-    for seen in server.seen:
-        assert_signed(seen)
-
-
-def test_jira_client_leaves_retries_to_the_session(server, make_signed, fake_time):
-    jira = jira_client(make_signed(max_retries=2), server.base_url)
-    server.script.extend([(429, {"Retry-After": "1"}, {})] * 5)
-    with pytest.raises(requests.HTTPError):
-        jira.myself()
-    assert len(server.seen) == 3
-    assert fake_time.waits == [1.0, 1.0]
-
-
-def test_jira_client_with_bearer_session(server, bearer):
-    assert jira_client(bearer, server.base_url).myself() == {"accountId": "acc-1"}
-    [seen] = server.seen
-    assert (seen.scheme, seen.token) == ("Bearer", "user-token-1")

@@ -141,7 +141,30 @@ def test_disabled_tenant_is_refused(installed_site, live_app, http):
     token = _hs256(installed_site, "GET", "/pages/home")
     response = http.get(f"{live_app.url}/pages/home", params={"jwt": token})
     assert response.status_code == 401
-    assert response.json()["errors"]["code"] == "tenant_disabled"
+    assert response.json()["errors"]["code"] == "token_invalid"
+
+
+def test_before_the_signature_is_checked_every_failure_answers_alike(two_sites, live_app,
+                                                                      http):
+    """An unsigned or forged token cannot tell installed, disabled and unknown sites apart."""
+    site, other = two_sites
+    other.disable()
+    guess = "a-guessed-secret-long-enough-for-hs256!"
+    probes = {
+        "garbage": "not.a.jwt",
+        "alg none": _unsigned(site, "GET", "/pages/home"),
+        "unknown site": _hs256(site, "GET", "/pages/home", iss="jira:unknown"),
+        "installed site, wrong secret": _hs256(site, "GET", "/pages/home", secret=guess),
+        "disabled site, wrong secret": _hs256(other, "GET", "/pages/home", secret=guess),
+        "disabled site, its secret": _hs256(other, "GET", "/pages/home"),
+    }
+    answers = {}
+    for name, token in probes.items():
+        response = http.get(f"{live_app.url}/pages/home", params={"jwt": token})
+        assert response.status_code == 401, name
+        answers[name] = response.json()["errors"]
+    assert len({(a["code"], a["message"]) for a in answers.values()}) == 1, answers
+    assert answers["garbage"]["code"] == "token_invalid"
 
 
 def test_query_parameters_are_part_of_the_signed_request(installed_site, live_app, http):

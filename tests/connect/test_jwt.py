@@ -431,8 +431,8 @@ def test_token_fingerprint():
 
 def test_error_codes_are_unique_and_messages_default():
     classes = errors.ConnectAuthError.__subclasses__()
-    assert len(classes) == 17
-    assert len({cls.code for cls in classes} | {errors.ConnectAuthError.code}) == 18
+    assert len(classes) == 18  # UnverifiedToken: what pre-signature failures answer as
+    assert len({cls.code for cls in classes} | {errors.ConnectAuthError.code}) == 19
     assert errors.TokenExpired().message == errors.TokenExpired.message
     assert errors.TokenExpired("custom").message == "custom"
     assert str(errors.TokenExpired()) == errors.TokenExpired.message

@@ -10,29 +10,30 @@ import pytest
 from sqlalchemy import select
 
 from addon.domain.account_field import ACCOUNT_FIELD_MODULE
-from addon.domain.account_field import OPTIONS_SYNC_JOB
+from addon.domain.account_field import account_field_id
 from addon.domain.account_field import account_field_key
 from addon.domain.account_field import reconcile_account_options
 from addon.domain.account_rules import account_for_field_value
 from addon.domain.accounts import create_account
-from addon.domain.accounts import rename_account
-from addon.domain.accounts import set_account_status
-from addon.domain.sync import account_field_id
 from addon.jira.field_options import FieldOptionsClient
+from addon.jobs import OPTIONS_SYNC_JOB
 from addon.jobs import get_jobs
 from addon.models import Account
 from addon.models import JiraIssue
 from connect import get_connect
+from tests.domain.test_accounts import rename_account
+from tests.domain.test_accounts import set_account_status
 from tests.fakejira.app_fields import FieldOption
 from tests.fakejira.app_fields import app_field
 from tests.fakejira.app_fields import issue_value
+from tests.world import tenant_id_of
 from worker.jobs.accounts import OptionSyncIncomplete
 from worker.jobs.accounts import sync_account_options
 
 
 @pytest.fixture
 def tenant_id(app, installed_site):
-    return app.extensions["ledgerline.tenants"].find(installed_site.client_key).tenant_id
+    return tenant_id_of(app, installed_site)
 
 
 @pytest.fixture

@@ -5,16 +5,29 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from addon.domain.accounts import AccountDetails
 from addon.domain.accounts import create_account
-from addon.domain.accounts import rename_account
-from addon.domain.accounts import set_account_status
+from addon.domain.accounts import get_account
+from addon.domain.accounts import replace_account
 from addon.domain.errors import DomainError
 from addon.models import Account
+from tests.world import tenant_id_of
 
+
+def rename_account(session, key: str, name: str):
+    """A rename through the API's write path (PUT keeps the status, resets the rest)."""
+    status = get_account(session, key).status
+    return replace_account(session, key, name=name, details=AccountDetails(status=status))
+
+
+def set_account_status(session, key: str, status: str):
+    """A status change through the API's write path (PUT with the same name)."""
+    name = get_account(session, key).name
+    return replace_account(session, key, name=name, details=AccountDetails(status=status))
 
 @pytest.fixture
 def tenant_id(app, installed_site):
-    return app.extensions["ledgerline.tenants"].find(installed_site.client_key).tenant_id
+    return tenant_id_of(app, installed_site)
 
 
 def _accounts(database, tenant_id):
@@ -39,7 +52,7 @@ def test_create_rename_close_archive(database, tenant_id):
 def test_accounts_are_per_tenant(database, tenant_id, app, jira_site, live_app):
     other = jira_site("globex")
     assert other.install(live_app.url).status_code == 204
-    other_id = app.extensions["ledgerline.tenants"].find(other.client_key).tenant_id
+    other_id = tenant_id_of(app, other)
     for tenant in (tenant_id, other_id):
         with database.transaction(tenant_id=tenant) as session:
             create_account(session, key="ACME", name=f"Acme of {tenant}")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from addon.domain import durations
 from addon.domain.durations import DurationError
 from addon.domain.durations import format_duration
 from addon.domain.durations import parse_duration
@@ -35,3 +38,19 @@ def test_bad_input_is_refused_with_a_message(text):
                                                (0, "0m"), (30 * 3600, "30h")])
 def test_format_duration(seconds, text):
     assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize("text", ["1" * 40_000 + "x", "1h " * 20_000, "1." * 20_000])
+def test_parsing_is_linear_even_past_the_length_cap(monkeypatch, text):
+    """8,000 characters once held a thread for 5 s (an unanchored search re-scanned the rest
+    of the text from every digit); now the parser only matches at its position."""
+    monkeypatch.setattr(durations, "MAX_TEXT", 10**9)
+    started = time.perf_counter()
+    with pytest.raises(DurationError):
+        durations.parse_duration(text)
+    assert time.perf_counter() - started < 0.1
+
+
+def test_a_long_text_is_refused_by_length():
+    with pytest.raises(DurationError, match="at most 64"):
+        parse_duration("1" * 65)

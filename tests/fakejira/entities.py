@@ -51,6 +51,12 @@ class User:
     admin: bool = False
     active: bool = True
     account_type: str = "atlassian"
+    # Project ids this user may browse (Browse Projects); None: every project, Jira's default
+    # for a site whose permission schemes grant "Any logged in user".
+    browsable: set[int] | None = None
+
+    def may_browse(self, project_id: int) -> bool:
+        return self.active and (self.browsable is None or project_id in self.browsable)
 
 
 @dataclass(slots=True)

@@ -109,6 +109,12 @@ class JiraModel(IssueStore, WorklogStore):
         except KeyError:
             raise LookupError(f"no user {account_id!r}") from None
 
+    def restrict_browsing(self, user: User, projects: list[ProjectRef] | None) -> None:
+        """Let ``user`` browse only ``projects`` (None: every project again)."""
+        with self.lock:
+            user.browsable = None if projects is None else {
+                self.project(ref).id for ref in projects}
+
     # -- custom fields -----------------------------------------------------------------------
 
     def add_custom_field(self, name: str, schema_type: str = "number") -> CustomField:

@@ -154,6 +154,23 @@ def test_projects_users_and_permissions(site):
     assert {"Summary", "Story Points"} <= names
 
 
+def test_project_permissions_follow_each_users_browsing(site):
+    acme, secret = site.model.add_project("ACME"), site.model.add_project("SECRET")
+    ada = site.model.add_user("Ada")
+    check = {"accountId": ada.account_id, "projectPermissions": [
+        {"permissions": ["BROWSE_PROJECTS"], "projects": [acme.id, secret.id, 99999]}]}
+    everything = call_as_app(site, "POST", "/rest/api/3/permissions/check", json=check).json()
+    assert everything["projectPermissions"][0]["projects"] == [acme.id, secret.id]
+    site.model.restrict_browsing(ada, [acme])
+    restricted = call_as_app(site, "POST", "/rest/api/3/permissions/check", json=check).json()
+    assert restricted["projectPermissions"] == [
+        {"permission": "BROWSE_PROJECTS", "projects": [acme.id], "issues": []}]
+    too_many = {"accountId": ada.account_id, "projectPermissions": [
+        {"permissions": ["BROWSE_PROJECTS"], "projects": list(range(1001))}]}
+    assert call_as_app(site, "POST", "/rest/api/3/permissions/check",
+                       json=too_many).status_code == 400
+
+
 def test_seed_is_fast_at_scale(site):
     started = time.perf_counter()
     seeded = site.model.seed(projects=2, issues_per_project=5000, worklogs_per_issue=10)

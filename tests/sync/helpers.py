@@ -143,10 +143,6 @@ def inbox_statuses(session) -> dict[str, int]:
         select(InboxEvent.status, func.count(InboxEvent.id)).group_by(InboxEvent.status)).all())
 
 
-def tenant_id_of(app, site) -> int:
-    return app.extensions["ledgerline.tenants"].find(site.client_key).tenant_id
-
-
 @contextmanager
 def private_app(backend, atlassian_cloud, **overrides) -> Iterator[LiveServer]:
     """A second app on its own port, sharing the test database (e.g. with its own Redis or

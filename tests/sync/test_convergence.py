@@ -17,9 +17,10 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from addon.db import EXTENSION_KEY as DB_KEY
-from addon.domain.reconcile import READ_VERSION_MARGIN_MS
 from addon.domain.reconcile import reconcile
+from addon.domain.sync_runs import READ_VERSION_MARGIN_MS
 from addon.models.base import utcnow
+from tests.world import tenant_id_of
 from worker.jobs.backfill import backfill_tenant
 from worker.jobs.sync import jira_source
 
@@ -27,7 +28,6 @@ from .helpers import JiraRecorder
 from .helpers import Webhook
 from .helpers import assert_converged
 from .helpers import inbox_statuses
-from .helpers import tenant_id_of
 from .history import HISTORIES
 from .history import History
 

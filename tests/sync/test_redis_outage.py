@@ -22,6 +22,7 @@ from rq import SimpleWorker
 from addon.db import EXTENSION_KEY as DB_KEY
 from addon.jobs import EXTENSION_KEY as JOBS_KEY
 from addon.jobs import QUEUE_NAMES
+from tests.world import tenant_id_of
 from worker.jobs.sync import sweep_inbox
 
 from .helpers import JiraRecorder
@@ -29,7 +30,6 @@ from .helpers import Webhook
 from .helpers import assert_converged
 from .helpers import inbox_statuses
 from .helpers import private_app
-from .helpers import tenant_id_of
 
 REDIS_SERVER = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not installed")

@@ -30,6 +30,7 @@ from addon.jobs import EXTENSION_KEY as JOBS_KEY
 from addon.jobs import QUEUE_NAMES
 from addon.models import InboxEvent
 from addon.models import JiraWorklog
+from tests.world import tenant_id_of
 from worker.jobs.sync import sweep_inbox
 
 from .gated_jira import GatedJira
@@ -37,7 +38,6 @@ from .helpers import Webhook
 from .helpers import assert_converged
 from .helpers import inbox_statuses
 from .helpers import private_app
-from .helpers import tenant_id_of
 
 EVENTS = 250
 # Jira calls let through before the gate holds one: a batch claims at most 100 events, so at

@@ -8,10 +8,7 @@ from sqlalchemy import select
 from addon.models import InboxEvent
 from addon.models import JiraIssue
 from addon.models import JiraWorklog
-
-
-def _tenant_id(app, site):
-    return app.extensions["ledgerline.tenants"].find(site.client_key).tenant_id
+from tests.world import tenant_id_of
 
 
 def test_issue_webhook_is_stored_and_applied(installed_site, app, database, run_jobs):
@@ -22,7 +19,7 @@ def test_issue_webhook_is_stored_and_applied(installed_site, app, database, run_
                                            model.issue_event_payload(issue, "jira:issue_created"))
     assert response.status_code == 204
     run_jobs()
-    with database.transaction(tenant_id=_tenant_id(app, installed_site)) as session:
+    with database.transaction(tenant_id=tenant_id_of(app, installed_site)) as session:
         (row,) = session.scalars(select(JiraIssue))
         assert (row.key, row.summary, row.project_jira_id) == (issue.key, "First",
                                                                str(project.id))
@@ -39,7 +36,7 @@ def test_duplicate_delivery_is_acknowledged_and_stored_once(installed_site, app,
                                            identifier="delivery-1").status_code == 204
     assert installed_site.send_webhook("jira:issue_created", payload).status_code == 204
     run_jobs()
-    with database.transaction(tenant_id=_tenant_id(app, installed_site)) as session:
+    with database.transaction(tenant_id=tenant_id_of(app, installed_site)) as session:
         assert session.scalar(select(func.count(InboxEvent.id))) == 1
 
 
@@ -52,7 +49,7 @@ def test_worklog_webhook_fetches_the_unknown_issue(installed_site, app, database
     installed_site.send_webhook("worklog_created",
                                 model.worklog_event_payload(worklog, "worklog_created"))
     run_jobs()
-    with database.transaction(tenant_id=_tenant_id(app, installed_site)) as session:
+    with database.transaction(tenant_id=tenant_id_of(app, installed_site)) as session:
         (row,) = session.scalars(select(JiraWorklog))
         assert row.time_spent_seconds == 3600 and row.started_offset_minutes == 330
         assert session.scalar(select(JiraIssue.key)) == issue.key

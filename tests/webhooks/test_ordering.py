@@ -10,6 +10,7 @@ from addon.models import JiraIssue
 from addon.models import JiraProject
 from addon.models import JiraUser
 from addon.models import JiraWorklog
+from tests.world import tenant_id_of
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def deliver(installed_site, run_jobs):
 
 @pytest.fixture
 def copy(app, installed_site, database):
-    tenant_id = app.extensions["ledgerline.tenants"].find(installed_site.client_key).tenant_id
+    tenant_id = tenant_id_of(app, installed_site)
 
     def rows(model, **where):
         with database.transaction(tenant_id=tenant_id) as session:
@@ -136,7 +137,7 @@ def test_project_events_create_rename_and_delete(installed_site, deliver, copy):
 def test_a_body_we_cannot_use_is_parked_with_its_reason(installed_site, deliver, app, database):
     deliver(("jira:issue_updated", {"webhookEvent": "jira:issue_updated",
                                     "issue": {"id": "1", "fields": {}}}))
-    tenant_id = app.extensions["ledgerline.tenants"].find(installed_site.client_key).tenant_id
+    tenant_id = tenant_id_of(app, installed_site)
     with database.transaction(tenant_id=tenant_id) as session:
         (event,) = parked_events(session)
         assert "issue payload without" in event.last_error

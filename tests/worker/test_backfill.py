@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from addon.cli import main as cli
+from addon.domain.account_field import account_field_id
 from addon.domain.backfill import PAUSED
 from addon.domain.backfill import BackfillBusy
 from addon.domain.backfill import run_backfill
@@ -26,7 +27,6 @@ from addon.domain.progress import FAILED
 from addon.domain.progress import RECONCILE
 from addon.domain.progress import RUNNING
 from addon.domain.progress import progress_of
-from addon.domain.sync import account_field_id
 from addon.jira import JiraUnavailable
 from addon.jobs import BACKFILL_JOB
 from addon.models import JiraIssue
@@ -34,16 +34,13 @@ from addon.models import JiraProject
 from addon.models import JiraWorklog
 from addon.models import SyncState
 from tests.fakejira.app_fields import app_field
+from tests.world import tenant_id_of
 from worker.jobs.backfill import backfill_now
 from worker.jobs.backfill import backfill_tenant
 from worker.jobs.sync import jira_source
 
 SEARCH = "/rest/api/3/search/jql"
 WORKLOG_LIST = "/rest/api/3/worklog/list"
-
-
-def tenant_id_of(app, site) -> int:
-    return app.extensions["ledgerline.tenants"].find(site.client_key).tenant_id
 
 
 def jira_snapshot(site) -> dict[str, dict]:

@@ -14,10 +14,11 @@ from addon.domain.progress import DONE
 from addon.domain.progress import FAILED
 from addon.domain.progress import RECONCILE
 from addon.domain.reconcile import OVERLAP_MS
-from addon.domain.reconcile import epoch_ms
+from addon.domain.sync_runs import epoch_ms
 from addon.jira import JiraUnavailable
 from addon.models import SyncState
 from addon.models import Tenant
+from tests.world import tenant_id_of
 from worker.jobs.reconcile import reconcile_all
 from worker.jobs.reconcile import reconcile_tenant
 from worker.schedule import PERIODIC_JOBS
@@ -27,7 +28,6 @@ from .test_backfill import backfill
 from .test_backfill import jira_snapshot
 from .test_backfill import seed_site
 from .test_backfill import state_of
-from .test_backfill import tenant_id_of
 
 
 def backfilled(app, site, **counts) -> int:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import logging
 
+from addon.domain.account_field import account_field_id
 from addon.domain.account_field import account_field_key
 from addon.domain.account_field import discover_account_field
 from addon.domain.account_field import reconcile_account_options
-from addon.domain.sync import account_field_id
 from addon.jira import JiraRestSource
 from addon.jira.field_options import FieldOptionsClient
 from connect import get_connect

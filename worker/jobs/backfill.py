@@ -14,6 +14,7 @@ from addon.domain.backfill import ProgressCallback
 from addon.domain.backfill import run_backfill
 from addon.jobs import BACKFILL_JOB
 from addon.jobs import EXTENSION_KEY as JOBS_KEY
+from addon.jobs import backfill_key
 
 from ..runtime import database
 from ..runtime import job_app
@@ -23,11 +24,6 @@ log = logging.getLogger(__name__)
 SLICE_SECONDS = 120
 SKIPPED = "skipped"
 BUSY = "busy"
-
-
-def backfill_key(tenant_id: int) -> str:
-    """The ``enqueue_once`` key: at most one backfill job per tenant waits in the queue."""
-    return f"backfill:{tenant_id}"
 
 
 def backfill_tenant(tenant_id: int, restart: bool = False) -> str:

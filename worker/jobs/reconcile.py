@@ -5,24 +5,21 @@ from __future__ import annotations
 import logging
 
 from addon.domain.reconcile import ReconcileResult
-from addon.domain.reconcile import SyncPlan
-from addon.domain.reconcile import plan_sync
 from addon.domain.reconcile import reconcile
+from addon.domain.sync_plan import SyncPlan
+from addon.domain.sync_plan import plan_sync
 from addon.jobs import BACKFILL_JOB
 from addon.jobs import EXTENSION_KEY as JOBS_KEY
+from addon.jobs import RECONCILE_JOB
+from addon.jobs import backfill_key
+from addon.jobs import reconcile_key
 from addon.models.base import utcnow
 
 from ..runtime import database
 from ..runtime import job_app
-from .backfill import backfill_key
 from .sync import jira_source
 
 log = logging.getLogger(__name__)
-RECONCILE_JOB = "worker.jobs.reconcile.reconcile_tenant"
-
-
-def reconcile_key(tenant_id: int) -> str:
-    return f"reconcile:{tenant_id}"
 
 
 def reconcile_tenant(tenant_id: int, full: bool = False) -> ReconcileResult | None:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
-
 from addon.domain.inbox import process_due_events
+from addon.domain.inbox import tenants_with_due_events
 from addon.jira import JiraRestSource
+from addon.jira import app_source
 from addon.jobs import DRAIN_INBOX_JOB
 from addon.jobs import EXTENSION_KEY as JOBS_KEY
-from addon.models import InboxEvent
+from addon.jobs import drain_key
 from addon.models.base import utcnow
-from addon.models.sync import INBOX_PENDING
 from connect import get_connect
 
 from ..runtime import database
@@ -29,7 +28,7 @@ def jira_source(tenant_id: int) -> JiraRestSource | None:
     tenant = app.extensions["ledgerline.tenants"].get(tenant_id)
     if tenant is None or not tenant.active:
         return None
-    return JiraRestSource(get_connect(app).app_session(tenant), tenant.base_url)
+    return app_source(get_connect(app), tenant)
 
 
 def drain_inbox(tenant_id: int) -> int:
@@ -39,7 +38,7 @@ def drain_inbox(tenant_id: int) -> int:
     tenant cannot starve the rest. Returns the number of events applied.
     """
     jobs = job_app().extensions[JOBS_KEY]
-    jobs.release_once(f"drain:{tenant_id}")
+    jobs.release_once(drain_key(tenant_id))
     source = jira_source(tenant_id)
     if source is None:
         return 0
@@ -54,7 +53,7 @@ def drain_inbox(tenant_id: int) -> int:
         if result.remaining == 0:
             return applied
     if not jobs.inline:
-        jobs.enqueue_once(f"drain:{tenant_id}", DRAIN_INBOX_JOB, tenant_id, queue="sync")
+        jobs.enqueue_once(drain_key(tenant_id), DRAIN_INBOX_JOB, tenant_id, queue="sync")
     else:
         return applied + drain_inbox(tenant_id)
     return applied
@@ -63,11 +62,8 @@ def drain_inbox(tenant_id: int) -> int:
 def sweep_inbox() -> list[int]:
     """Queue a drain for every tenant with due events (covers Redis outages and retries)."""
     with database().transaction(all_tenants=True) as session:
-        tenant_ids = list(session.scalars(
-            select(InboxEvent.tenant_id).distinct()
-            .where(InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= utcnow())
-        ))
+        tenant_ids = tenants_with_due_events(session, utcnow())
     jobs = job_app().extensions[JOBS_KEY]
     for tenant_id in tenant_ids:
-        jobs.enqueue_once(f"drain:{tenant_id}", DRAIN_INBOX_JOB, tenant_id, queue="sync")
+        jobs.enqueue_once(drain_key(tenant_id), DRAIN_INBOX_JOB, tenant_id, queue="sync")
     return tenant_ids

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from addon.jira.worklog_push import due_pushes
-from addon.jira.worklog_push import push
-from addon.models import Worklog
+from addon.domain.worklog_push import claim_for_push
+from addon.domain.worklog_push import due_pushes
+from addon.domain.worklog_push import push
+from addon.domain.worklog_push import tenants_with_pending_pushes
+from addon.jira import app_source
+from addon.jira.worklog_writer import JiraWorklogWriter
 from addon.models.base import utcnow
-from addon.models.worklog import PUSH_DELETING
-from addon.models.worklog import PUSH_PENDING
 from connect import get_connect
 
 from ..runtime import database
@@ -22,21 +21,19 @@ def push_worklog(tenant_id: int, worklog_id: int) -> bool:
     tenant = app.extensions["ledgerline.tenants"].get(tenant_id)
     if tenant is None or not tenant.active:
         return False
+    connect = get_connect(app)
     with database().transaction(tenant_id=tenant_id) as session:
-        query = select(Worklog).where(Worklog.id == worklog_id)
-        if session.bind.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)  # one pusher per worklog
-        worklog = session.scalar(query)
+        worklog = claim_for_push(session, worklog_id)
         if worklog is None:
             return False
-        return push(session, get_connect(app), tenant, worklog, now=utcnow())
+        return push(session, JiraWorklogWriter(connect, tenant), app_source(connect, tenant),
+                    worklog, now=utcnow())
 
 
 def push_pending_worklogs() -> int:
     """Retry every worklog still waiting for Jira (after an outage, a restart, a lost job)."""
     with database().transaction(all_tenants=True) as session:
-        tenants = list(session.scalars(select(Worklog.tenant_id).distinct().where(
-            Worklog.push_state.in_((PUSH_PENDING, PUSH_DELETING)))))
+        tenants = tenants_with_pending_pushes(session)
     pushed = 0
     for tenant_id in tenants:
         with database().transaction(tenant_id=tenant_id) as session:

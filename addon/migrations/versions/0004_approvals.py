@@ -14,7 +14,7 @@ import addon.models.base
 
 
 revision = '0004_approvals'
-down_revision = '0004_money_roles'
+down_revision = "0005_capacity"
 branch_labels = None
 depends_on = None
 

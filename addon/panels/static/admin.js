@@ -2,18 +2,8 @@
 (function () {
   "use strict";
 
-  function token(root) {
-    if (window.AP && AP.context && AP.context.getToken) {
-      return new Promise(function (resolve) { AP.context.getToken(resolve); });
-    }
-    return Promise.resolve(root.dataset.token);
-  }
-
   function post(root, path, body) {
-    return token(root).then(function (jwt) {
-      return fetch(path, { method: "POST", body: JSON.stringify(body || {}),
-        headers: { "Authorization": "JWT " + jwt, "Content-Type": "application/json" } });
-    }).then(function (response) {
+    return window.Ledgerline.call(root, "POST", path, body || {}).then(function (response) {
       return response.json().then(function (payload) { return { ok: response.ok, payload: payload }; });
     });
   }

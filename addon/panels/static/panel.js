@@ -1,28 +1,12 @@
-/* Ledgerline panels: log, edit and delete time through /api/4 with a Connect context token.
- * Works without Connect's all.js (dev mode): the page embeds a context token of its own. */
+/* Ledgerline panels: log, edit and delete time through /api/4 (calls signed by api.js). */
 (function () {
   "use strict";
-
-  function contextToken(root) {
-    if (window.AP && AP.context && AP.context.getToken) {
-      return new Promise(function (resolve) { AP.context.getToken(resolve); });
-    }
-    return Promise.resolve(root.dataset.token);
-  }
 
   function resize() {
     if (window.AP && AP.resize) { AP.resize(); }
   }
 
-  function call(root, method, path, body) {
-    return contextToken(root).then(function (token) {
-      return fetch(path, {
-        method: method,
-        headers: { "Authorization": "JWT " + token, "Content-Type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body)
-      });
-    });
-  }
+  var call = window.Ledgerline.call;
 
   function clearErrors(form) {
     form.querySelectorAll(".ll-error").forEach(function (el) { el.textContent = ""; });
@@ -56,6 +40,7 @@
       attributes: []
     };
     if (root.dataset.timeZone) { body.timeZone = root.dataset.timeZone; }
+    if (data.get("remainingEstimate")) { body.remainingEstimate = data.get("remainingEstimate"); }
     if (data.get("account")) { body.attributes.push({ key: "_Account_", value: data.get("account") }); }
     if (!form.elements.billable.checked) {
       body.billableSeconds = 0;
@@ -69,10 +54,11 @@
     return body;
   }
 
-  function refresh(root, all) {
+  // page: undefined for the first entries, a number for that page of all entries.
+  function refresh(root, page) {
     var slot = root.querySelector("#ll-summary-slot");
     return call(root, "GET", "/panels/issue/summary?issueId=" + encodeURIComponent(root.dataset.issueId) +
-      (all ? "&all=1" : ""))
+      (page === undefined ? "" : "&all=1&page=" + page))
       .then(function (response) { return response.text(); })
       .then(function (html) { slot.innerHTML = html; resize(); });
   }
@@ -128,7 +114,8 @@
     root.querySelector("#ll-cancel-edit").addEventListener("click", function () { resetForm(form); });
     root.addEventListener("click", function (event) {
       var action = event.target.dataset && event.target.dataset.action;
-      if (action === "show-all") { refresh(root, true); return; }
+      if (action === "show-all") { refresh(root, 0); return; }
+      if (action === "page") { refresh(root, Number(event.target.dataset.page)); return; }
       var entry = event.target.closest && event.target.closest(".ll-entry");
       if (!action || !entry) { return; }
       if (action === "edit") { startEdit(form, entry); }

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..site import ApiCall
 
 routes = RouteTable()
+MAX_CHECKED_PROJECTS = 1000
 
 
 @routes.get("/rest/api/3/myself")
@@ -55,7 +56,12 @@ def fields(call: ApiCall) -> Any:
 
 @routes.post("/rest/api/3/permissions/check", scope="READ")
 def check_permissions(call: ApiCall) -> Any:
-    """Admins hold every global permission asked about; everyone holds project permissions."""
+    """Jira's bulk permission check, for the caller or (as the app) any ``accountId``.
+
+    Admins hold every global permission asked about. A project permission is granted on the
+    projects the user may browse (every project unless a test restricted them); unknown
+    project ids are ignored and more than 1000 projects is a 400, as in Jira.
+    """
     body = call.json_body() or {}
     account_id = body.get("accountId") or call.caller.account_id
     subject = call.model.users.get(account_id)
@@ -63,13 +69,18 @@ def check_permissions(call: ApiCall) -> Any:
         raise ApiError(400, f"The user with account ID {account_id} does not exist.")
     requested = body.get("globalPermissions", [])
     granted = list(requested) if subject.admin and subject.active else []
-    project_grants = [
-        {"permission": permission, "projects": list(check.get("projects", [])),
-         "issues": list(check.get("issues", []))}
-        for check in body.get("projectPermissions", [])
-        for permission in check.get("permissions", [])
-        if subject.active
-    ]
+    checks = body.get("projectPermissions", [])
+    if any(len(check.get("projects", [])) > MAX_CHECKED_PROJECTS for check in checks):
+        raise ApiError(400, f"A maximum of {MAX_CHECKED_PROJECTS} projects can be checked.")
+    with call.model.lock:
+        project_grants = [
+            {"permission": permission,
+             "projects": [p for p in check.get("projects", [])
+                          if p in call.model.projects and subject.may_browse(p)],
+             "issues": list(check.get("issues", [])) if subject.active else []}
+            for check in checks
+            for permission in check.get("permissions", [])
+        ]
     return {"globalPermissions": granted, "projectPermissions": project_grants}
 
 

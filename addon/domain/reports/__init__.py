@@ -1,0 +1,1 @@
+"""Reports: one module per report, each an aggregate query over the domain's tables."""
