@@ -9,11 +9,9 @@ from flask import jsonify
 from flask import request
 
 from connect.context import allow_context_qsh
-from connect.context import current_context
 
 from ..caller import current_caller
 from ..caller import site_admins
-from ..db import request_session
 from ..domain import access
 from ..domain import approvals
 from ..domain import periods
@@ -28,12 +26,13 @@ from .inputs import Problems
 from .inputs import json_body
 from .inputs import parse_date
 from .inputs import parse_str
+from .inputs import tenant_session
 
 MAX_BULK = 5000
 
 
 def _session():
-    return request_session(current_context().tenant_id)
+    return tenant_session()
 
 
 def _period(session, *, required: bool = True) -> periods.Period:

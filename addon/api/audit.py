@@ -12,10 +12,8 @@ from flask import jsonify
 from flask import request
 
 from connect.context import allow_context_qsh
-from connect.context import current_context
 
 from ..caller import current_caller
-from ..db import request_session
 from ..domain import access
 from ..domain import audit
 from ..domain import discrepancies
@@ -28,6 +26,7 @@ from .inputs import Problems
 from .inputs import json_body
 from .inputs import parse_date
 from .inputs import parse_str
+from .inputs import tenant_session
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 CSV_COLUMNS = ("id", "timestamp", "action", "entityType", "entityId", "parentId", "author",
@@ -35,7 +34,7 @@ CSV_COLUMNS = ("id", "timestamp", "action", "entityType", "entityId", "parentId"
 
 
 def _session():
-    return request_session(current_context().tenant_id)
+    return tenant_session()
 
 
 def _admin():
