@@ -56,6 +56,16 @@ _POLICY_FIELDS = {
 }
 
 
+def _collecting(problems: list, step):
+    """Run one settings step; its field problems join ``problems`` instead of stopping the
+    others (the transaction is rolled back when any step found one)."""
+    try:
+        return step()
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
+        return None
+
+
 @bp.get("/globalconfiguration")
 @allow_context_qsh
 def global_configuration():
@@ -80,20 +90,20 @@ def update_global_configuration():
     session = tenant_session()
     approval_period, approval_week_start = whole.get("approvalPeriod"), \
         whole.get("approvalWeekStart")
-    with session.begin():
+    with session.begin():  # every bad field at once; nothing is written
         problems = periods.settings_problems(approval_period, approval_week_start)
-        try:
-            policy, currency, changed = save_configuration(
-                session, changes, whole.get("currencyCode"), policy_field=lambda name: (
-                    f"policy.{api_names.get(name, name)}"))
-        except InvalidInput as exc:  # every bad field at once; nothing is written
-            raise InvalidInput("invalid configuration" if problems else exc.message,
-                               [*exc.problems, *problems]) from None
+        saved = _collecting(problems, lambda: save_configuration(
+            session, changes, whole.get("currencyCode"), policy_field=lambda name: (
+                f"policy.{api_names.get(name, name)}")))
+        wanted_week_start = whole.get("weekStart")
+        week_start = load_week_start(session) if wanted_week_start is None else \
+            _collecting(problems, lambda: save_week_start(session, wanted_week_start))
+        if problems:
+            raise InvalidInput(problems[0].message if len(problems) == 1
+                               else "invalid configuration", problems)
+        policy, currency, changed = saved
         approval = periods.save_settings(session, period=approval_period,
                                          week_start=approval_week_start)
-        week_start = whole.get("weekStart")
-        week_start = load_week_start(session) if week_start is None else \
-            save_week_start(session, week_start)
         if changed:
             reprice_after_commit(session)
     return jsonify(_configuration(policy, currency, week_start, approval))

@@ -81,10 +81,12 @@ def test_closed_for_users_lets_admins_and_reviewers_correct(timesheet, world):
 def test_period_settings_are_stored_bounded_and_keep_the_rest(timesheet):
     admin, user = timesheet["admin"], timesheet["user"]
     bad = admin.put("/globalconfiguration", json={
-        "approvalPeriod": "YEAR", "approvalWeekStart": 9, "policy": {"maxSecondsPerDay": -1}})
+        "approvalPeriod": "YEAR", "approvalWeekStart": 9, "policy": {"maxSecondsPerDay": -1},
+        "weekStart": 0, "currencyCode": "EURO"})
     assert bad.status_code == 400
     assert {f["field"] for f in bad.json()["errors"]["fields"]} == {
-        "approvalPeriod", "approvalWeekStart", "policy.maxSecondsPerDay"}
+        "approvalPeriod", "approvalWeekStart", "policy.maxSecondsPerDay", "weekStart",
+        "currencyCode"}
     assert user.put("/globalconfiguration", json={"approvalPeriod": "MONTH"}).status_code == 403
     changed = admin.put("/globalconfiguration", json={"approvalPeriod": "MONTH",
                                                       "policy": {"descriptionRequired": True}})
