@@ -123,7 +123,7 @@ class DemoSiteServer:
                 try:
                     worklog = create_worklog(session, _input(entry, issues, self.jira),
                                              policy=load_policy(session), today=self.today,
-                                             actor=entry["author"])
+                                             actor=entry["author"], now=utcnow())
                 except DomainError as exc:
                     log.warning("demo worklog skipped", extra={"reason": exc.message})
                     continue
