@@ -27,6 +27,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     from . import webhooks
     from .api import auth as api_auth
     from .config import load_settings
+    from .domain import audit
     from .domain.secrets import SecretBox
     from .domain.tenants import SqlTenantStore
     from .jsonout import DecimalJSONProvider
@@ -41,6 +42,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
     database = db.Database(settings.database_url)
     db.init_app(app, database)
+    audit.init_app(app)
     jobs.init_app(app, jobs.JobRunner(settings.redis_url, queue_prefix=settings.queue_prefix))
     log.init_app(app)
     errors.init_app(app)

@@ -8,6 +8,8 @@ module only supplies the request's tenant, user, cache and Jira.
 from __future__ import annotations
 
 from flask import current_app
+from flask import g
+from flask import request
 
 from connect import get_connect
 from connect.context import ConnectContext
@@ -15,7 +17,10 @@ from connect.context import current_context
 
 from . import get_settings
 from .db import request_session
+from .domain import audit
+from .domain.access import Caller
 from .domain.access import SiteAdminCache
+from .domain.access import SiteAdminListCache
 from .domain.access import Visibility
 from .domain.access import VisibilityCache
 from .domain.demo import DemoSite
@@ -25,11 +30,13 @@ from .jira import app_source
 from .jira.source import JiraUnavailable
 
 ADMIN_CACHE_KEY = "ledgerline.site_admins"
+ADMIN_LIST_KEY = "ledgerline.site_admin_list"
 VISIBILITY_CACHE_KEY = "ledgerline.visibility"
 
 
 def init_app(app) -> None:
     app.extensions[ADMIN_CACHE_KEY] = SiteAdminCache()
+    app.extensions[ADMIN_LIST_KEY] = SiteAdminListCache()
     app.extensions[VISIBILITY_CACHE_KEY] = VisibilityCache()
 
 
@@ -78,3 +85,33 @@ def require_site_admin() -> str:
     if not is_site_admin():
         raise ApiError(403, "only Jira site administrators may do this", code="forbidden")
     return require_user()
+
+
+def current_caller() -> Caller:
+    """The calling user and whether they administer the site (asks Jira, cached)."""
+    return Caller(require_user(), is_site_admin())
+
+
+def site_admins() -> list[str]:
+    """The site's administrators' account ids (the last-resort reviewers); 503 if Jira is
+    down."""
+    context = current_context()
+    try:
+        return current_app.extensions[ADMIN_LIST_KEY].site_admins(
+            context.tenant_id, _directory(context))
+    except JiraUnavailable as exc:
+        raise ApiError(503, "Jira did not answer the administrators lookup; try again",
+                       code="jira_unavailable") from exc
+
+
+def attribute_changes() -> None:
+    """Audit this request's writes to its caller: a user from our iframes (the panel source)
+    or an integrator's API token or signed call (the api source)."""
+    context = g.get("connect_context")
+    if context is None or not context.account_id:
+        return
+    kind = "token" if request.headers.get("Authorization", "").startswith("Bearer ") \
+        else "user"
+    source = "panel" if context.context_qsh and kind == "user" else "api"
+    audit.act_as(request_session(context.tenant_id), audit.Actor(kind, context.account_id,
+                                                                 source))

@@ -1,5 +1,5 @@
 """The ``ledgerline`` command: migrate, serve, worker, scheduler, demo, purge, resync,
-token, sync-status.
+token, sync-status, audit verify.
 
 This is the composition root: the one module of ``addon`` that imports ``worker`` (statically,
 so the architecture test sees it); the app itself only names jobs through ``addon.jobs``.
@@ -7,6 +7,7 @@ so the architecture test sees it); the app itself only names jobs through ``addo
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import date
 
@@ -28,6 +29,7 @@ from .db import get_database
 from .demo_site import DemoSiteError
 from .demo_site import DemoSiteServer
 from .domain import api_tokens
+from .domain.audit import verify_chain
 from .domain.backfill import BackfillBusy
 from .domain.demo import seed_demo_data
 from .domain.errors import DomainError
@@ -229,6 +231,25 @@ def sync_status_command(client_key: str) -> None:
     oldest = inbox.oldest_pending
     since = f", oldest {oldest:%Y-%m-%d %H:%M:%S} UTC" if oldest else ""
     click.echo(f"inbox {inbox.pending:,} pending{since} · {inbox.parked:,} parked")
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+@click.option("--tenant", "client_key", required=True, help="The tenant's Connect clientKey.")
+@with_appcontext
+def audit_verify_command(client_key: str) -> None:
+    """Walk a tenant's audit chain and recompute every hash; exit 1 if it is broken."""
+    tenant = _tenant_or_fail(client_key)
+    with get_database().transaction(tenant_id=tenant.tenant_id) as session:
+        result = verify_chain(session)
+    click.echo(json.dumps({"valid": result.valid, "entries": result.entries,
+                           "firstBrokenId": result.first_broken_id}))
+    if not result.valid:
+        raise SystemExit(1)
 
 
 @main.group("token")

@@ -15,6 +15,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/4")
 def init_app(app) -> None:
     from . import account_money  # noqa: F401 - these modules register their routes on bp
     from . import accounts  # noqa: F401
+    from . import approvals  # noqa: F401
+    from . import audit  # noqa: F401
     from . import capacity  # noqa: F401
     from . import configuration  # noqa: F401
     from . import expenses  # noqa: F401
@@ -35,3 +37,11 @@ def init_app(app) -> None:
 
     app.url_map.converters["id"] = IdConverter
     app.register_blueprint(bp)
+
+
+@bp.before_request
+def _attribute_changes() -> None:
+    """Audit each request's writes to its caller (set up once, with the blueprint)."""
+    from ..caller import attribute_changes
+
+    attribute_changes()

@@ -125,7 +125,9 @@ SCHEMAS = {
         ["worklogDescriptionOptional", "maxHoursPerDayPerUser", "policy"],
         maxHoursPerDayPerUser={"type": "number"},
         numberOfDaysAllowedIntoFuture=_INT_OR_NULL, worklogDescriptionOptional=_BOOL,
-        currencyCode=_STR,
+        currencyCode=_STR, weekStart={"type": "integer", "minimum": 1, "maximum": 7},
+        approvalPeriod={"enum": ["WEEK", "MONTH"]},
+        approvalWeekStart={"type": "integer", "minimum": 1, "maximum": 7},
         policy={"type": "object"}),
     "Issue": _obj(["self", "id", "key", "summary", "project", "account"], self=_STR, id=_INT,
                   key=_STR, summary=_STR, status=_STR_OR_NULL, project=_obj(
@@ -309,8 +311,9 @@ PATHS = {
                                "put": _op("Replace a work attribute", _ref("WorkAttribute")),
                                "delete": _op("Delete a work attribute", None, status="204")},
     "/globalconfiguration": {"get": _op("Global configuration", _ref("GlobalConfiguration")),
-                             "put": _op("Change the worklog policy and/or the base currency "
-                                        "(currencyCode); what is left out is kept",
+                             "put": _op("Change the worklog policy, the base currency "
+                                        "(currencyCode), weekStart and/or approvalPeriod/"
+                                        "approvalWeekStart; what is left out is kept",
                                         _ref("GlobalConfiguration"))},
     "/issues/{idOrKey}": {"get": _op("Ours: the synced issue and its account", _ref("Issue"))},
     "/tokens": {"get": _op("Ours: API tokens", _list_of("Token")),
@@ -383,6 +386,8 @@ PATHS = {
 
 
 def document() -> dict:
+    from . import openapi_approvals
+
     return {
         "openapi": "3.1.0",
         "info": {"title": "Ledgerline REST API", "version": "4",
@@ -392,9 +397,9 @@ def document() -> dict:
                                 "may browse, plus their own worklogs; site admins see all."},
         "servers": [{"url": serialize.api_base()}],
         "security": [{"connectJwt": []}, {"bearerAuth": []}],
-        "paths": PATHS,
+        "paths": {**PATHS, **openapi_approvals.PATHS},
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **openapi_approvals.SCHEMAS},
             "securitySchemes": {
                 "connectJwt": {"type": "apiKey", "in": "header", "name": "Authorization",
                                "description": "JWT <Connect context token>"},

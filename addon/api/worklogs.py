@@ -246,7 +246,8 @@ def create():
         _require_can_write(session, caller, data.author_account_id,
                            data.attributes.get(ACCOUNT_ATTRIBUTE))
         worklog = create_worklog(session, data, policy=load_policy(session),
-                                 today=_today(data.time_zone), actor=caller, now=utcnow())
+                                 today=_today(data.time_zone), actor=caller, now=utcnow(),
+                                 admin_check=is_site_admin)
         worklog_id = worklog.id
     _push_now(worklog_id)
     return jsonify(_one(session, get_worklog(session, worklog_id)))
@@ -272,7 +273,8 @@ def update(worklog_id):
         _require_can_write(session, caller, data.author_account_id,
                            data.attributes.get(ACCOUNT_ATTRIBUTE))
         replace_worklog(session, worklog_id, data, policy=load_policy(session),
-                        today=_today(data.time_zone), now=utcnow())
+                        today=_today(data.time_zone), now=utcnow(), actor=caller,
+                        admin_check=is_site_admin)
     _push_now(worklog_id)
     return jsonify(_one(session, get_worklog(session, worklog_id)))
 
@@ -285,7 +287,8 @@ def remove(worklog_id):
     with session.begin():
         existing = get_worklog(session, worklog_id)
         _require_can_write(session, caller, existing.author_account_id, existing.account_key)
-        delete_worklog(session, worklog_id, now=utcnow())
+        delete_worklog(session, worklog_id, now=utcnow(), actor=caller,
+                       admin_check=is_site_admin)
     _push_now(worklog_id)
     return "", 204
 

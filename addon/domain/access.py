@@ -8,6 +8,9 @@ Jira is the authority on site administration: ``SiteAdminCache`` asks it (the ``
 port is an ``AdminDirectory``) and remembers the answer briefly, so a page full of admin calls
 does not ask again and again, and a revoked admin loses access within the cache's ttl.
 
+``SiteAdminListCache`` likewise remembers the site's administrators (the last-resort timesheet
+reviewers), from a ``SiteAdminList`` (the ``JiraSource`` port, or the demo site).
+
 Jira is also the authority on who sees which work (issue 13): ``Visibility`` is what one user
 may read — everything for a site admin, else the projects Jira grants them Browse Projects on
 plus their own worklogs. ``VisibilityCache`` asks Jira once per user every few minutes, and the
@@ -36,10 +39,12 @@ from ..models import JiraIssue
 from ..models import JiraProject
 from ..models import Team
 from ..models import TeamMembership
+from ..models import TimesheetApproval
 from ..models import Worklog
 from .account_rules import account_by_key
 from .errors import Forbidden
 from .issues import live_issue
+from .periods import Period
 
 ADMIN_CACHE_SECONDS = 120
 VISIBILITY_CACHE_SECONDS = 180
@@ -76,6 +81,34 @@ class SiteAdminCache:
         answer = jira.is_site_admin(account_id)
         with self._lock:
             self._entries[key] = (answer, now + self._ttl)
+        return answer
+
+
+class SiteAdminList(Protocol):
+    """Who can list the site's administrators: its Jira (a ``JiraSource``), or the demo site."""
+
+    def site_admins(self) -> list[str]: ...
+
+
+class SiteAdminListCache:
+    """The site's administrators per tenant, remembered for ``ttl`` seconds (monotonic)."""
+
+    def __init__(self, ttl: float = ADMIN_CACHE_SECONDS,
+                 clock: Callable[[], float] = time.monotonic):
+        self._ttl = ttl
+        self._clock = clock
+        self._entries: dict[int, tuple[list[str], float]] = {}
+        self._lock = threading.Lock()
+
+    def site_admins(self, tenant_id: int, jira: SiteAdminList) -> list[str]:
+        now = self._clock()
+        with self._lock:
+            cached = self._entries.get(tenant_id)
+        if cached and cached[1] > now:
+            return cached[0]
+        answer = sorted(jira.site_admins())
+        with self._lock:
+            self._entries[tenant_id] = (answer, now + self._ttl)
         return answer
 
 
@@ -308,3 +341,103 @@ def require_capacity_admin(*, actor_is_admin: bool) -> None:
     """Workload schemes, holiday schemes and holidays are the site administrators'."""
     if not actor_is_admin:
         raise Forbidden("only site administrators manage workload and holiday schemes")
+
+
+# Timesheet approvals (issue 9): people submit their own timesheets (admins for them); the
+# reviewer or an admin approves or rejects, never the user themself; the submitter recalls.
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The person acting, and whether Jira says they administer the site."""
+
+    account_id: str
+    is_site_admin: bool = False
+
+
+def may_submit_timesheet(caller: Caller, user: str) -> bool:
+    """People submit their own timesheet; a site admin may submit for them."""
+    return caller.account_id == user or caller.is_site_admin
+
+
+def may_review_timesheet(caller: Caller, user: str, reviewer: str | None) -> bool:
+    """The reviewer or a site admin approves/rejects; nobody reviews their own timesheet."""
+    if caller.account_id == user:
+        return False
+    return caller.account_id == reviewer or caller.is_site_admin
+
+
+def may_recall_timesheet(caller: Caller, user: str, submitted_by: str | None) -> bool:
+    """The submitter withdraws a submission (the user, or the admin who submitted for them)."""
+    return caller.account_id in (user, submitted_by)
+
+
+def may_reopen_timesheet(caller: Caller) -> bool:
+    return caller.is_site_admin
+
+
+def may_manage_periods(caller: Caller) -> bool:
+    return caller.is_site_admin
+
+
+def may_read_audit(caller: Caller) -> bool:
+    return caller.is_site_admin
+
+
+def team_leads_in_period(session: Session, user: str, period: Period) -> list[str]:
+    """Leads of the teams ``user`` is a member of during ``period`` (by team id: stable)."""
+    rows = session.execute(
+        select(Team.lead_account_id)
+        .join(TeamMembership, TeamMembership.team_id == Team.id)
+        .where(TeamMembership.account_id == user, Team.lead_account_id.is_not(None),
+               TeamMembership.from_date <= period.end,
+               (TeamMembership.to_date.is_(None)) | (TeamMembership.to_date >= period.start))
+        .order_by(TeamMembership.from_date, Team.id)).all()
+    return [lead for (lead,) in rows]
+
+
+def account_leads_by_time(session: Session, user: str, period: Period) -> list[str]:
+    """Leads of the accounts ``user`` logged time to in ``period``, most time first."""
+    spent = func.sum(Worklog.time_spent_seconds)
+    rows = session.execute(
+        select(Account.lead_account_id, spent)
+        .join(Account, Account.key == Worklog.account_key)
+        .where(Worklog.author_account_id == user, Worklog.deleted_at.is_(None),
+               Worklog.start_date >= period.start, Worklog.start_date <= period.end,
+               Account.lead_account_id.is_not(None))
+        .group_by(Account.lead_account_id)
+        .order_by(spent.desc(), Account.lead_account_id)).all()
+    return [lead for lead, _ in rows]
+
+
+def timesheet_reviewers(session: Session, user: str, period: Period, *,
+                        site_admins: list[str]) -> list[str]:
+    """Allowed reviewers in order of preference; the first is the default.
+
+    Issue 9's order: the lead of a team the user belongs to during the period, the lead of
+    the account with most of their time in the period, then site admins — never the user.
+    """
+    ordered: list[str] = []
+    for candidate in [*team_leads_in_period(session, user, period),
+                      *account_leads_by_time(session, user, period), *sorted(site_admins)]:
+        if candidate != user and candidate not in ordered:
+            ordered.append(candidate)
+    return ordered
+
+
+def is_reviewer_of(session: Session, caller: Caller, author: str, period: Period) -> bool:
+    """Whether the caller reviews ``author``'s time in ``period`` (named, a team lead or an
+    account lead)."""
+    if caller.account_id == author:
+        return False
+    named = session.scalar(select(TimesheetApproval.reviewer_account_id).where(
+        TimesheetApproval.account_id == author, TimesheetApproval.period_from == period.start))
+    return named == caller.account_id or caller.account_id in (
+        *team_leads_in_period(session, author, period),
+        *account_leads_by_time(session, author, period))
+
+
+def may_correct_closed_period(session: Session, caller: Caller, author: str,
+                              period: Period) -> bool:
+    """CLOSED_FOR_USERS still lets admins and the author's reviewers correct entries."""
+    return caller.is_site_admin or is_reviewer_of(session, caller, author, period)

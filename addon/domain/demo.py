@@ -111,6 +111,9 @@ class DemoSite:
     def is_site_admin(self, account_id: str) -> bool:
         return account_id == DEMO_ACCOUNT_ID
 
+    def site_admins(self) -> list[str]:
+        return [DEMO_ACCOUNT_ID]
+
     def browse_grants(self, account_id: str, project_ids: list[str]) -> BrowseGrants:
         return BrowseGrants(site_admin=self.is_site_admin(account_id),
                             project_ids=frozenset())

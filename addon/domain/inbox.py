@@ -25,6 +25,7 @@ from ..models import InboxEvent
 from ..models.sync import INBOX_DONE
 from ..models.sync import INBOX_PARKED
 from ..models.sync import INBOX_PENDING
+from . import audit
 from .account_field import account_field_id
 from .errors import error_text
 from .sync import SYNC_EVENTS
@@ -130,6 +131,7 @@ def process_due_events(session: Session, source: JiraSource, *, now: datetime,
                        limit: int = 100) -> DrainResult:
     """Apply up to ``limit`` due events of this session's tenant. The caller commits."""
     applied = retried = parked = 0
+    audit.act_as(session, audit.SYSTEM_WEBHOOK)
     account_field = account_field_id(session)
     for event in _claim(session, limit, now):
         try:

@@ -8,6 +8,7 @@ flagged incomplete when required attributes are missing; they are never dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import UTC
@@ -24,26 +25,36 @@ from ..models import JiraIssue
 from ..models import JiraUser
 from ..models import JiraWorklog
 from ..models import Worklog
+from ..models.approval import PERIOD_CLOSED
+from ..models.approval import PERIOD_CLOSED_FOR_USERS
 from ..models.worklog import PUSH_DELETING
 from ..models.worklog import PUSH_PENDING
 from ..models.worklog import PUSH_SYNCED
+from .access import Caller
+from .access import may_correct_closed_period
 from .account_rules import AccountChoice
 from .account_rules import require_open
 from .account_rules import resolve_account
+from .approvals import locking_approval
 from .attributes import ACCOUNT_ATTRIBUTE
 from .attributes import list_attributes
 from .attributes import missing_required
 from .attributes import validate_values
 from .budgets import record_crossings
+from .errors import Conflict
 from .errors import FieldProblem
 from .errors import InvalidInput
 from .errors import NotFound
 from .errors import PolicyViolation
 from .issues import issue_by_id
 from .issues import live_issue
+from .locked_records import keep_locked_record
+from .periods import closure_status
 from .policy import WorklogPolicy
 from .policy import check_policy
 from .pricing import price_worklog
+
+AdminCheck = Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -157,6 +168,27 @@ def _validate(session: Session, data: WorklogInput, policy: WorklogPolicy, *, to
     return issue, choice, billable
 
 
+def require_unlocked(session: Session, author: str, day: date, *, actor: str | None,
+                     admin_check: AdminCheck | None) -> None:
+    """Issue 9 locking: no app write touches a locked period (409 naming it and its state).
+
+    A timesheet IN_REVIEW or APPROVED is locked for everyone; an admin's period closure
+    CLOSED is too, and CLOSED_FOR_USERS still lets site admins and the author's reviewers
+    correct entries. ``admin_check`` asks Jira, so it is called only when a closure needs it.
+    """
+    approval = locking_approval(session, author, day)
+    if approval is not None:
+        period = f"{approval.period_from.isoformat()}..{approval.period_to.isoformat()}"
+        message = f"the timesheet of {author} for {period} is {approval.status}"
+        raise Conflict(message, [FieldProblem("startDate", message, "period_locked")])
+    status, period = closure_status(session, day)
+    if status == PERIOD_CLOSED or status == PERIOD_CLOSED_FOR_USERS and not (
+            actor and may_correct_closed_period(
+                session, Caller(actor, bool(admin_check and admin_check())), author, period)):
+        message = f"the period {period.label()} is {status}"
+        raise Conflict(message, [FieldProblem("startDate", message, "period_locked")])
+
+
 def _write(worklog: Worklog, data: WorklogInput, issue: JiraIssue, choice: AccountChoice,
            billable: int) -> None:
     worklog.issue_jira_id = issue.jira_id
@@ -180,9 +212,12 @@ def _write(worklog: Worklog, data: WorklogInput, issue: JiraIssue, choice: Accou
 
 
 def create_worklog(session: Session, data: WorklogInput, *, policy: WorklogPolicy,
-                   today: date, actor: str, now: datetime) -> Worklog:
+                   today: date, actor: str, now: datetime,
+                   admin_check: AdminCheck | None = None) -> Worklog:
     """Validate, price and store a new worklog, PENDING its push to Jira (the caller enqueues
     it)."""
+    require_unlocked(session, data.author_account_id, data.start_date, actor=actor,
+                     admin_check=admin_check)
     issue, choice, billable = _validate(session, data, policy, today=today, worklog_id=None)
     worklog = Worklog(created_by=actor)
     _write(worklog, data, issue, choice, billable)
@@ -194,9 +229,14 @@ def create_worklog(session: Session, data: WorklogInput, *, policy: WorklogPolic
 
 
 def replace_worklog(session: Session, worklog_id: int, data: WorklogInput, *,
-                    policy: WorklogPolicy, today: date, now: datetime) -> Worklog:
-    """PUT: every field replaced; the issue cannot change (as in Tempo)."""
+                    policy: WorklogPolicy, today: date, now: datetime, actor: str | None = None,
+                    admin_check: AdminCheck | None = None) -> Worklog:
+    """PUT: every field replaced; the issue cannot change (as in Tempo). Neither the period it
+    leaves nor the one it moves into may be locked."""
     worklog = get_worklog(session, worklog_id)
+    for author, day in {(worklog.author_account_id, worklog.start_date),
+                        (data.author_account_id, data.start_date)}:
+        require_unlocked(session, author, day, actor=actor, admin_check=admin_check)
     if str(data.issue_id) != worklog.issue_jira_id:
         raise InvalidInput("a worklog cannot move to another issue", [FieldProblem(
             "issueId", "a worklog cannot be moved to another issue; delete and recreate it")])
@@ -208,8 +248,11 @@ def replace_worklog(session: Session, worklog_id: int, data: WorklogInput, *,
     return worklog
 
 
-def delete_worklog(session: Session, worklog_id: int, *, now: datetime) -> Worklog:
+def delete_worklog(session: Session, worklog_id: int, *, now: datetime,
+                   actor: str | None = None, admin_check: AdminCheck | None = None) -> Worklog:
     worklog = get_worklog(session, worklog_id)
+    require_unlocked(session, worklog.author_account_id, worklog.start_date, actor=actor,
+                     admin_check=admin_check)
     worklog.deleted_at = now
     worklog.push_state = PUSH_DELETING if worklog.jira_worklog_id else PUSH_SYNCED
     return worklog
@@ -240,6 +283,10 @@ def _linkable(session: Session, mirror: JiraWorklog) -> Worklog | None:
 def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) -> Worklog | None:
     """Bring the app's worklog in line with a synced Jira worklog (create, update or delete)."""
     worklog = session.scalar(select(Worklog).where(Worklog.jira_worklog_id == mirror.jira_id))
+    if worklog is not None and worklog.deleted_at is None and \
+            worklog.push_state == PUSH_SYNCED and keep_locked_record(session, worklog, mirror,
+                                                                     now=now):
+        return worklog
     if mirror.deleted:
         if worklog is not None and worklog.deleted_at is None:
             worklog.deleted_at = mirror.deleted_at or now

@@ -133,6 +133,14 @@ class JiraRestSource:
                     browsable.update(str(p) for p in grant.get("projects", []))
         return BrowseGrants(site_admin=False, project_ids=frozenset(browsable))
 
+    def site_admins(self) -> list[str]:
+        """Active holders of the global ADMINISTER permission (Jira's "users with permissions"
+        search)."""
+        users = self._json("GET", "/rest/api/3/user/permission/search",
+                           params={"permissions": "ADMINISTER", "maxResults": 50})
+        return sorted(u["accountId"] for u in users
+                      if u.get("accountId") and u.get("active", True))
+
     def _check_permissions(self, body: dict) -> dict:
         """``POST /permissions/check`` as the app; Jira's 400 (no such user) grants nothing."""
         try:

@@ -4,6 +4,12 @@ from .account import Account
 from .account import AccountCategory
 from .account import AccountLink
 from .account import Customer
+from .approval import ApprovalLog
+from .approval import Discrepancy
+from .approval import PeriodClosure
+from .approval import TimesheetApproval
+from .audit import AuditChainHead
+from .audit import AuditEntry
 from .base import AppSession
 from .base import Base
 from .base import CrossTenantAccess
@@ -56,6 +62,12 @@ __all__ = [
     "AccountCategory",
     "AccountLink",
     "ApiToken",
+    "ApprovalLog",
+    "AuditChainHead",
+    "AuditEntry",
+    "Discrepancy",
+    "PeriodClosure",
+    "TimesheetApproval",
     "Customer",
     "AppSession",
     "Base",

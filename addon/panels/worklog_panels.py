@@ -21,6 +21,8 @@ from ..domain.access import money_access
 from ..domain.access import visible_issue
 from ..domain.account_rules import resolve_account
 from ..domain.account_rules import selectable_accounts
+from ..domain.approval_views import locked_worklog_ids
+from ..domain.approval_views import timesheet_state
 from ..domain.attributes import list_attributes
 from ..domain.capacity.views import issue_planned_seconds
 from ..domain.durations import format_duration
@@ -91,7 +93,8 @@ def _summary_context(session, shown: Visibility, issue: JiraIssue, *,
             "duration": format_duration, "money": access,
             "sees_costs": access.site_admin or (choice.key is not None and
                                                 access.sees_costs(choice.key)),
-            "currency": base_currency(session), "amount": format_amount}
+            "currency": base_currency(session), "amount": format_amount,
+            "locked": locked_worklog_ids(session, summary.entries)}
 
 
 @bp.get("/panels/issue")
@@ -132,8 +135,10 @@ def _week_context() -> dict:
         any_day = date.fromisoformat(request.args.get("week", ""))
     except ValueError:
         any_day = _today()
-    return {"week": my_week(session, context.account_id or "", any_day),
-            "duration": format_duration, "account_id": context.account_id}
+    week = my_week(session, context.account_id or "", any_day)
+    return {"week": week, "duration": format_duration, "account_id": context.account_id,
+            "timesheet": timesheet_state(session, context.account_id or "", week.start),
+            "locked": locked_worklog_ids(session, [w for d in week.days for w in d.entries])}
 
 
 @bp.get("/pages/my-time")

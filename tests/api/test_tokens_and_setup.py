@@ -51,7 +51,8 @@ def test_global_configuration_mirrors_the_policy(api, world):
     assert config["worklogDescriptionOptional"] is True
     # Only names a stored setting backs: no constants posing as configuration.
     assert set(config) == {"currencyCode", "maxHoursPerDayPerUser", "numberOfDaysAllowedIntoFuture",
-                           "worklogDescriptionOptional", "weekStart", "policy"}
+                           "worklogDescriptionOptional", "weekStart", "approvalPeriod",
+                           "approvalWeekStart", "policy"}
     admin = api.as_user(world["admin"].account_id)
     changed = admin.put("/globalconfiguration", json={"policy": {"descriptionRequired": True,
                                                                  "maxSecondsPerDay": 36000}})

@@ -130,6 +130,10 @@
 
   function initWeek(root) {
     root.addEventListener("click", function (event) {
+      if (event.target.dataset && event.target.dataset.action === "submit-timesheet") {
+        submitTimesheet(root, event.target.closest("[data-testid=timesheet]"));
+        return;
+      }
       var week = event.target.dataset && event.target.dataset.weekNav;
       if (!week) { return; }
       call(root, "GET", "/pages/my-time/week?week=" + week).then(function (response) {
@@ -138,8 +142,79 @@
     });
   }
 
+  function submitTimesheet(root, line) {
+    var message = line.querySelector("[data-testid=timesheet-message]");
+    var path = "/api/4/timesheet-approvals/user/" + encodeURIComponent(line.dataset.user) +
+      "/submit?from=" + line.dataset.from + "&to=" + line.dataset.to;
+    return call(root, "POST", path, {}).then(function (response) {
+      return response.json().then(function (payload) {
+        if (!response.ok) { message.textContent = payload.errors.message; return; }
+        return call(root, "GET", "/pages/my-time/week?week=" + root.querySelector("#ll-week").dataset.week)
+          .then(function (r) { return r.text(); })
+          .then(function (html) { root.innerHTML = html; resize(); });
+      });
+    });
+  }
+
+  function initBoard(root) {
+    function board() { return root.querySelector("#ll-board"); }
+    function reload(day) {
+      return call(root, "GET", "/pages/approvals/board" + (day ? "?day=" + day : "?day=" + board().dataset.from))
+        .then(function (r) { return r.text(); })
+        .then(function (html) { root.innerHTML = html; resize(); });
+    }
+    function say(text) {
+      var slot = root.querySelector("[data-testid=board-message]");
+      if (slot) { slot.textContent = text; }
+    }
+    function approve(ids) {
+      var b = board();
+      return call(root, "POST", "/api/4/timesheet-approvals/approve",
+        { from: b.dataset.from, to: b.dataset.to, accountIds: ids }).then(function (response) {
+        return response.json().then(function (payload) {
+          if (!response.ok) { say(payload.errors.message); return; }
+          var refused = payload.results.filter(function (r) { return !r.approved; });
+          return reload().then(function () {
+            say(payload.metadata.approved + " approved" + (refused.length ? ", " + refused.length + " not: " +
+              refused.map(function (r) { return r.reason.message; }).join("; ") : "."));
+          });
+        });
+      });
+    }
+    function reject(id) {
+      var comment = window.prompt("Why is this timesheet rejected?");
+      if (!comment) { return; }
+      var b = board();
+      call(root, "POST", "/api/4/timesheet-approvals/user/" + encodeURIComponent(id) + "/reject?from=" +
+        b.dataset.from + "&to=" + b.dataset.to, { comment: comment }).then(function (response) {
+        return response.json().then(function (payload) {
+          return reload().then(function () { say(response.ok ? "Rejected." : payload.errors.message); });
+        });
+      });
+    }
+    root.addEventListener("click", function (event) {
+      var target = event.target;
+      if (target.dataset.boardDay) { reload(target.dataset.boardDay); return; }
+      var action = target.dataset.action;
+      var row = target.closest && target.closest("tr[data-account-id]");
+      if (action === "select-all") {
+        root.querySelectorAll("[data-select]").forEach(function (box) { box.checked = target.checked; });
+      } else if (action === "approve-one" && row) {
+        approve([row.dataset.accountId]);
+      } else if (action === "reject-one" && row) {
+        reject(row.dataset.accountId);
+      } else if (action === "approve-selected") {
+        var ids = Array.prototype.map.call(root.querySelectorAll("[data-select]:checked"),
+          function (box) { return box.value; });
+        if (ids.length) { approve(ids); } else { say("Select at least one person."); }
+      }
+    });
+  }
+
   var panel = document.getElementById("ll-panel");
   if (panel) { initPanel(panel); }
   var week = document.getElementById("ll-my-time");
   if (week) { initWeek(week); }
+  var approvals = document.getElementById("ll-approvals");
+  if (approvals) { initBoard(approvals); }
 })();

@@ -82,3 +82,15 @@ def check_permissions(call: ApiCall) -> Any:
             for permission in check.get("permissions", [])
         ]
     return {"globalPermissions": granted, "projectPermissions": project_grants}
+
+
+@routes.get("/rest/api/3/user/permission/search", scope="READ")
+def users_with_permission(call: ApiCall) -> Any:
+    """Users holding the named global permissions (only ADMINISTER is modelled: admins)."""
+    wanted = set(filter(None, (call.request.args.get("permissions") or "").split(",")))
+    if not wanted:
+        raise ApiError(400, "The permissions query parameter needs to be provided.")
+    with call.model.lock:
+        users = [u for u in call.model.users.values() if u.active and u.admin
+                 and wanted <= {"ADMINISTER"}]
+        return [payloads.user_json(call.model, u.account_id) for u in users]

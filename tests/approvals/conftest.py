@@ -1,0 +1,1 @@
+from .helpers import timesheet  # noqa: F401 - a shared fixture

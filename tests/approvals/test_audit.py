@@ -1,0 +1,106 @@
+"""The audit trail: field-level entries with who and where, Tempo's papertrail search (JSON and
+CSV, admins only), and a per-tenant hash chain that detects edited and deleted rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import text
+
+from .helpers import transition
+
+SEARCH = {"from": "2000-01-01"}
+
+
+def _search(client, **body):
+    return client.post("/papertrail/search", json={**SEARCH, **body})
+
+
+def test_changes_are_recorded_field_by_field_with_who_and_source(timesheet, world):
+    t = timesheet
+    worklog_id = t["worklog"]["tempoWorklogId"]
+    edited = t["user"].put(f"/worklogs/{worklog_id}", json={
+        "issueId": world["story"].id, "startDate": "2026-11-24", "startTime": "09:00:00",
+        "timeSpentSeconds": 5400, "description": "work",
+        "attributes": [{"key": "_Account_", "value": "ACC"}]})
+    assert edited.status_code == 200
+    transition(t["user"], t["ada"], "submit")
+    assert _search(t["user"]).status_code == 403
+    entries = _search(t["admin"], entityType=["worklog"], action=["Updated"]).json()["results"]
+    change = next(e for e in entries if e["entityId"] == str(worklog_id))
+    assert {"field": "time_spent_seconds", "previous": 3600, "new": 5400} in change["changes"]
+    assert change["author"]["accountId"] == t["ada"]
+    assert (change["source"], change["actorType"]) == ("panel", "user")
+    kinds = {(e["entityType"], e["action"]) for e in _search(t["admin"]).json()["results"]}
+    assert {("account", "Created"), ("accountlink", "Created"), ("worklog", "Created"),
+            ("approval", "Created")} <= kinds
+    token = t["admin"].post("/tokens", json={"name": "ci"}).json()["token"]
+    assert t["admin"].put("/periods/2026-11-30", json={"status": "CLOSED"},
+                          token=token).status_code == 200
+    closed = _search(t["admin"], entityType=["period"]).json()["results"]
+    assert [(e["actorType"], e["source"], e["author"]["accountId"]) for e in closed] == [
+        ("token", "api", world["admin"].account_id)]
+    exported = t["admin"].post("/papertrail/search", params={"format": "csv"}, json=SEARCH)
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert exported.headers["Content-Type"].startswith("text/csv")
+    assert len(rows) == len(_search(t["admin"]).json()["results"])
+
+
+def test_search_pages_with_a_cursor_and_refuses_unknown_filters(timesheet):
+    admin = timesheet["admin"]
+    first = admin.post("/papertrail/search", params={"limit": 2}, json=SEARCH).json()
+    assert first["metadata"]["count"] == 2 and "next" in first["metadata"]
+    second = admin.post("/papertrail/search", json=SEARCH, params={
+        "limit": 2, "nextPageToken": first["metadata"]["nextPageToken"]}).json()
+    assert second["results"][0]["id"] > first["results"][-1]["id"]
+    bad = admin.post("/papertrail/search", json={"entityType": ["spaceship"]})
+    assert {f["field"] for f in bad.json()["errors"]["fields"]} == {"from", "entityType"}
+
+
+def test_the_chain_verifies(timesheet):
+    verified = timesheet["admin"].get("/audit/verify").json()
+    assert verified["valid"] is True and verified["entries"] >= 4
+    assert verified["firstBrokenId"] is None
+    assert timesheet["user"].get("/audit/verify").status_code == 403
+
+
+def _tamper(database, statement: str, **params):
+    with database.engine.begin() as conn:
+        postgres = database.dialect == "postgresql"
+        if postgres:
+            conn.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER "
+                              "audit_entries_append_only"))
+        conn.execute(text(statement), params)
+        if postgres:
+            conn.execute(text("ALTER TABLE audit_entries ENABLE TRIGGER "
+                              "audit_entries_append_only"))
+
+
+def _entry_ids(database) -> list[int]:
+    with database.engine.connect() as conn:
+        return list(conn.execute(text("SELECT id FROM audit_entries ORDER BY seq")).scalars())
+
+
+@pytest.mark.parametrize("how", ["edit", "delete", "delete_last"])
+def test_tampering_in_sql_is_detected(timesheet, database, how):
+    ids = _entry_ids(database)
+    target = ids[-1] if how == "delete_last" else ids[1]
+    if how == "edit":
+        _tamper(database, "UPDATE audit_entries SET actor_id = 'someone-else' WHERE id = :id",
+                id=target)
+    else:
+        _tamper(database, "DELETE FROM audit_entries WHERE id = :id", id=target)
+    verified = timesheet["admin"].get("/audit/verify").json()
+    assert verified["valid"] is False
+    expected = {"edit": target, "delete": ids[2], "delete_last": ids[-2]}[how]
+    assert verified["firstBrokenId"] == expected
+
+
+def test_postgres_refuses_update_and_delete(timesheet, database):
+    if database.dialect != "postgresql":
+        pytest.skip("the append-only trigger is PostgreSQL's")
+    for statement in ("UPDATE audit_entries SET action = 'Deleted'", "DELETE FROM audit_entries"):
+        with pytest.raises(Exception, match="append-only"), database.engine.begin() as conn:
+            conn.execute(text(statement))
