@@ -1,18 +1,23 @@
-"""Inbox apply rate: how many webhook events one worker applies per second.
+"""Inbox apply rate: events applied per second by one worker and by two, known and unknown issue.
 
-The inbox of a freshly installed tenant is filled directly (``receive_webhook``, as the webhook
-route stores them) and then drained by one worker process running the drain job's body
-(``worker.jobs.sync.drain_inbox``, batches of 100 in one transaction each) back to back, on
-PostgreSQL when reachable (a private database, dropped afterwards; else SQLite). Two mixes:
+The inbox of an installed tenant is filled directly (``receive_webhook``, as the webhook route
+stores them); then ``--workers`` separate worker processes drain it at once, each running the
+drain job's body (``process_due_events`` in batches of ``BATCH_SIZE``, one transaction each,
+claims with ``SKIP LOCKED``). PostgreSQL when reachable (a private database, dropped afterwards).
 
-- known issues: issue_created events followed by worklog_created events on those issues, so
-  applying needs no Jira call (database work only);
-- unknown issues: worklog_created events for issues the app has never seen, so each event
-  fetches its issue from the (local, fake) Jira first.
+- known issues: issue_created events, then worklog_created events on those issues: database work
+  only, no Jira call;
+- unknown issues: worklog_created events for issues the app has never seen, fetched from the
+  (local, fake) Jira — many per search.
+
+After each run the bench checks that every event is done exactly once and that each worklog
+exists once. ``--quick`` runs a tenth of the sizes. Target (issue 11): ≥ 2,000 events/s known.
 """
 
 from __future__ import annotations
 
+import argparse
+import multiprocessing
 import time
 
 from _harness import AtlassianCloud
@@ -23,37 +28,34 @@ from sqlalchemy import select
 
 from addon import create_app
 from addon.db import EXTENSION_KEY as DB_KEY
+from addon.db import Database
 from addon.domain.inbox import receive_webhook
 from addon.models import InboxEvent
+from addon.models import Worklog
 from addon.models.base import utcnow
-from tests.live_server import LiveServer
-from worker.jobs.sync import drain_inbox
 
-KNOWN_ISSUES = 1000
-WORKLOGS_PER_ISSUE = 4
-UNKNOWN_ISSUES = 1000
-FILL_CHUNK = 500
+FILL_CHUNK = 1000
 
 
-def _known_issue_events(model) -> list[tuple[str, dict]]:
+def _known_issue_events(model, issues: int, per_issue: int) -> list[tuple[str, dict]]:
     user = model.add_user("Ada")
     project = model.add_project("KNOWN")
-    issues = [model.add_issue(project, f"Issue {n}") for n in range(KNOWN_ISSUES)]
+    created = [model.add_issue(project, f"Issue {n}") for n in range(issues)]
     events = [("jira:issue_created", model.issue_event_payload(i, "jira:issue_created"))
-              for i in issues]
-    for n in range(WORKLOGS_PER_ISSUE):
+              for i in created]
+    for n in range(per_issue):
         events += [("worklog_created", model.worklog_event_payload(
             model.add_worklog(issue, user.account_id, 900 + n), "worklog_created"))
-            for issue in issues]
+            for issue in created]
     return events
 
 
-def _unknown_issue_events(model) -> list[tuple[str, dict]]:
+def _unknown_issue_events(model, issues: int) -> list[tuple[str, dict]]:
     user = model.add_user("Grace")
-    project = model.add_project("UNSEEN")
+    project = model.add_project(f"UNSEEN{issues}")
     return [("worklog_created", model.worklog_event_payload(
         model.add_worklog(model.add_issue(project, f"Unseen {n}"), user.account_id, 600),
-        "worklog_created")) for n in range(UNKNOWN_ISSUES)]
+        "worklog_created")) for n in range(issues)]
 
 
 def _fill(database, tenant_id: int, events: list[tuple[str, dict]]) -> None:
@@ -64,45 +66,103 @@ def _fill(database, tenant_id: int, events: list[tuple[str, dict]]) -> None:
                                        payload=payload, now=utcnow())
 
 
-def _drain(app, database, tenant_id: int, expected: int) -> float:
-    started = time.perf_counter()
+def _worker(config: dict, tenant_id: int, start: multiprocessing.Event) -> None:
+    """One worker process: what ``drain_inbox`` does, batch after batch, until nothing is due."""
+    from addon.domain.inbox import process_due_events
+    from worker.jobs.sync import BATCH_SIZE
+    from worker.jobs.sync import jira_source
+
+    app = create_app(config)
     with app.app_context():
-        drain_inbox(tenant_id)
-    seconds = time.perf_counter() - started
+        database = app.extensions[DB_KEY]
+        source = jira_source(tenant_id)
+        start.wait()
+        while True:
+            with database.transaction(tenant_id=tenant_id) as session:
+                result = process_due_events(session, source, now=utcnow(), limit=BATCH_SIZE)
+            if result.applied == 0 and result.remaining == 0:
+                break
+        database.dispose()
+
+
+def _drain(config: dict, tenant_id: int, workers: int) -> float:
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    processes = [context.Process(target=_worker, args=(config, tenant_id, start))
+                 for _ in range(workers)]
+    for process in processes:
+        process.start()
+    time.sleep(3)  # let each process import and build its app before the clock starts
+    started = time.perf_counter()
+    start.set()
+    for process in processes:
+        process.join()
+        assert process.exitcode == 0, process.exitcode
+    return time.perf_counter() - started
+
+
+def _check(database: Database, tenant_id: int, expected_done: int) -> None:
     with database.transaction(tenant_id=tenant_id) as session:
         done = session.scalar(select(func.count(InboxEvent.id))
-                              .where(InboxEvent.status == "done"))
-    assert done == expected, (done, expected)
-    return seconds
+                              .where(InboxEvent.status == "done", InboxEvent.attempts == 1))
+        dupes = session.scalar(select(func.count()).select_from(
+            select(Worklog.tenant_id, Worklog.jira_worklog_id)
+            .group_by(Worklog.tenant_id, Worklog.jira_worklog_id)
+            .having(func.count() > 1).subquery()))
+    assert done == expected_done, (done, expected_done)
+    assert dupes == 0, dupes
+
+
+def _run(cloud, backend, name: str, sizes: dict, workers: int) -> list[float]:
+    database = None
+    site = cloud.new_site(name)
+    try:
+        from tests.live_server import LiveServer
+        server = LiveServer()
+        config = app_config(backend, cloud, server.url, redis_url=None)
+        app = create_app(config)
+        server.start(app)
+        database = app.extensions[DB_KEY]
+        assert site.install(server.url).status_code == 204
+        tenant_id = app.extensions["ledgerline.tenants"].find(site.client_key).tenant_id
+        lines, rates = [], []
+        known = _known_issue_events(site.model, sizes["issues"], sizes["per_issue"])
+        _fill(database, tenant_id, known)
+        seconds = _drain(config, tenant_id, workers)
+        _check(database, tenant_id, len(known))
+        rates.append(len(known) / seconds)
+        lines.append(f"  {workers} worker(s), known issues:   {len(known) / seconds:6.0f} "
+                     f"events/s ({len(known)} in {seconds:.1f} s)")
+        unknown = _unknown_issue_events(site.model, sizes["unknown"])
+        _fill(database, tenant_id, unknown)
+        seconds = _drain(config, tenant_id, workers)
+        _check(database, tenant_id, len(known) + len(unknown))
+        lines.append(f"  {workers} worker(s), unknown issues: {len(unknown) / seconds:6.0f} "
+                     f"events/s ({len(unknown)} in {seconds:.1f} s, issues fetched from Jira)")
+        server.stop()
+        print("\n".join(lines), flush=True)
+        return rates
+    finally:
+        site.close()
+        if database is not None:
+            database.dispose()
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a tenth of the sizes")
+    parser.add_argument("--workers", default="1,2", help="worker counts to run, e.g. 1,2")
+    args = parser.parse_args()
+    scale = 10 if args.quick else 1
+    sizes = {"issues": 2000 // scale, "per_issue": 4, "unknown": 2000 // scale}
     with private_backend() as backend, AtlassianCloud() as cloud:
-        server = LiveServer()
-        # In-process jobs: the drain job runs in this process, continuing itself until empty.
-        app = create_app(app_config(backend, cloud, server.url, redis_url=None))
-        server.start(app)
-        database = app.extensions[DB_KEY]
-        try:
-            site = cloud.new_site("bench")
-            response = site.install(server.url)
-            assert response.status_code == 204, response.text
-            tenant_id = app.extensions["ledgerline.tenants"].find(site.client_key).tenant_id
-            known = _known_issue_events(site.model)
-            _fill(database, tenant_id, known)
-            known_seconds = _drain(app, database, tenant_id, len(known))
-            unknown = _unknown_issue_events(site.model)
-            _fill(database, tenant_id, unknown)
-            unknown_seconds = _drain(app, database, tenant_id, len(known) + len(unknown))
-            site.close()
-        finally:
-            server.stop()
-            database.dispose()
-    print(f"inbox apply, one worker ({backend.notice}):")
-    print(f"  known issues:   {len(known) / known_seconds:.0f} events applied/s "
-          f"({len(known)} events in {known_seconds:.1f} s, no Jira calls)")
-    print(f"  unknown issues: {len(unknown) / unknown_seconds:.0f} events applied/s "
-          f"({len(unknown)} events in {unknown_seconds:.1f} s, one Jira issue fetch each)")
+        print(f"inbox apply ({backend.notice}):")
+        rates = {}
+        for workers in (int(n) for n in args.workers.split(",")):
+            rates[workers] = _run(cloud, backend, f"bench{workers}", sizes, workers)
+        if 1 in rates and 2 in rates:
+            print(f"  two workers / one, known issues: {rates[2][0] / rates[1][0]:.2f}x "
+                  "(target 1.7x); nothing applied twice (checked)")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ from ..models.account import ACCOUNT_OPEN
 from .errors import FieldProblem
 from .errors import PolicyViolation
 from .issues import live_issue
+from .sync_batch import current_batch
+from .sync_batch import find_row
+from .sync_batch import memoized
 
 RULE_WORKLOG = "WORKLOG"
 RULE_ISSUE = "ISSUE"
@@ -50,6 +53,10 @@ def account_for_field_value(session: Session, value: str | None) -> Account | No
     """The account an issue's Account field points at (its Jira option id, or its key)."""
     if not value:
         return None
+    return memoized(session, ("field", value), lambda: _account_for_field_value(session, value))
+
+
+def _account_for_field_value(session: Session, value: str) -> Account | None:
     by_option = session.scalar(select(Account).where(Account.jira_option_id == value))
     return by_option or session.scalar(select(Account).where(Account.key == value))
 
@@ -62,12 +69,20 @@ def usable_on_project(session: Session, account: Account, project_jira_id: str) 
 
 
 def project_default(session: Session, project_jira_id: str) -> Account | None:
+    return memoized(session, ("default", project_jira_id),
+                    lambda: _project_default(session, project_jira_id))
+
+
+def _project_default(session: Session, project_jira_id: str) -> Account | None:
     link = session.scalar(select(AccountLink).where(
         AccountLink.scope_id == project_jira_id, AccountLink.is_default.is_(True)))
     return link.account if link else None
 
 
 def _issue(session: Session, jira_id: str | None) -> JiraIssue | None:
+    if jira_id and current_batch(session) is not None:  # sees the batch's own new issues
+        issue = find_row(session, JiraIssue, jira_id)
+        return issue if issue is not None and not issue.deleted else None
     return live_issue(session, jira_id=jira_id)
 
 

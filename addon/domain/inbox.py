@@ -31,7 +31,11 @@ from .errors import error_text
 from .sync import SYNC_EVENTS
 from .sync import SyncDataError
 from .sync import apply_event
+from .sync import issue_fields
 from .sync import jira_time_ms
+from .sync_batch import batch_lookups
+from .sync_batch import fetch_unknown_issues
+from .sync_batch import prefetch
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 15
@@ -129,11 +133,64 @@ def backoff(attempts: int) -> timedelta:
 
 def process_due_events(session: Session, source: JiraSource, *, now: datetime,
                        limit: int = 100) -> DrainResult:
-    """Apply up to ``limit`` due events of this session's tenant. The caller commits."""
-    applied = retried = parked = 0
+    """Apply up to ``limit`` due events of this session's tenant. The caller commits.
+
+    The batch is applied in one savepoint with its lookups prefetched (``sync_batch``); if any
+    event fails, that savepoint is rolled back and the batch is applied again one savepoint per
+    event, so the failing event is recorded (retry or park) and the others still apply.
+    """
     audit.act_as(session, audit.SYSTEM_WEBHOOK)
     account_field = account_field_id(session)
-    for event in _claim(session, limit, now):
+    events = _claim(session, limit, now)
+    if _apply_as_batch(session, events, source, now=now, account_field=account_field):
+        _mark_done(session, events, now)
+        applied, retried, parked = len(events), 0, 0
+    else:
+        applied, retried, parked = _apply_one_by_one(session, events, source, now=now,
+                                                     account_field=account_field)
+    session.flush()
+    return DrainResult(applied, retried, parked, remaining=count_due(session, now))
+
+
+def _apply_as_batch(session: Session, events: list[InboxEvent], source: JiraSource, *,
+                    now: datetime, account_field: str | None) -> bool:
+    if not events:
+        return True
+    try:
+        # No autoflush: every row the batch reads is prefetched or its own (sync_batch).
+        with batch_lookups(session), session.begin_nested(), session.no_autoflush:
+            bodies = [(e.event_type, e.payload) for e in events]
+            prefetch(session, bodies)
+            fetch_unknown_issues(session, source, issue_fields(account_field),
+                                 _issues_to_fetch(bodies))
+            for event_type, payload in bodies:
+                apply_event(session, event_type, payload, source, now=now,
+                            account_field=account_field)
+    except Exception:  # noqa: BLE001 - each event is retried alone and its failure recorded
+        return False
+    return True
+
+
+def _issues_to_fetch(bodies: list[tuple[str, dict]]) -> set[str]:
+    """Issues named by worklog events and by no issue event of the batch."""
+    by_worklogs = {str((p.get("worklog") or {}).get("issueId") or "") for t, p in bodies
+                   if t.startswith("worklog")}
+    by_issue_events = {str((p.get("issue") or {}).get("id") or "") for t, p in bodies
+                       if t.startswith("jira:issue")}
+    return by_worklogs - by_issue_events - {""}
+
+
+def _mark_done(session: Session, events: list[InboxEvent], now: datetime) -> None:
+    for event in events:
+        event.status = INBOX_DONE
+        event.processed_at = now
+        event.attempts += 1
+
+
+def _apply_one_by_one(session: Session, events: list[InboxEvent], source: JiraSource, *,
+                      now: datetime, account_field: str | None) -> tuple[int, int, int]:
+    applied = retried = parked = 0
+    for event in events:
         try:
             with session.begin_nested():
                 apply_event(session, event.event_type, event.payload, source, now=now,
@@ -148,12 +205,9 @@ def process_due_events(session: Session, source: JiraSource, *, now: datetime,
                 event.next_attempt_at = now + backoff(event.attempts)
                 retried += 1
             continue
-        event.status = INBOX_DONE
-        event.processed_at = now
-        event.attempts += 1
+        _mark_done(session, [event], now)
         applied += 1
-    session.flush()
-    return DrainResult(applied, retried, parked, remaining=count_due(session, now))
+    return applied, retried, parked
 
 
 def count_due(session: Session, now: datetime) -> int:

@@ -25,6 +25,9 @@ from ..models import JiraProject
 from ..models import JiraUser
 from ..models import JiraWorklog
 from ..models import Worklog
+from .sync_batch import add_row
+from .sync_batch import current_batch
+from .sync_batch import find_row
 from .worklogs import adopt_jira_worklog
 
 ISSUE_EVENTS = ("jira:issue_created", "jira:issue_updated", "jira:issue_deleted")
@@ -77,7 +80,7 @@ def _option_value(raw) -> str | None:
 
 
 def _by_jira_id(session: Session, model, jira_id: str):
-    return session.scalar(select(model).where(model.jira_id == jira_id))
+    return find_row(session, model, jira_id)
 
 
 def _tombstone(session: Session, model, jira_id: str, now: datetime, **placeholder):
@@ -86,7 +89,7 @@ def _tombstone(session: Session, model, jira_id: str, now: datetime, **placehold
     row = _by_jira_id(session, model, jira_id)
     if row is None:
         row = model(jira_id=jira_id, **placeholder)
-        session.add(row)
+        add_row(session, model, jira_id, row)
     row.deleted_at = row.deleted_at or now
     return row
 
@@ -107,10 +110,10 @@ def _fresh(row, version_ms: int) -> bool:
 def upsert_user(session: Session, user: dict | None) -> None:
     if not user or not user.get("accountId"):
         return
-    row = session.scalar(select(JiraUser).where(JiraUser.account_id == user["accountId"]))
+    row = find_row(session, JiraUser, user["accountId"])
     if row is None:
         row = JiraUser(account_id=user["accountId"])
-        session.add(row)
+        add_row(session, JiraUser, row.account_id, row)
     row.display_name = user.get("displayName", row.display_name)
     row.time_zone = user.get("timeZone", row.time_zone)
     row.account_type = user.get("accountType", row.account_type)
@@ -126,7 +129,7 @@ def apply_project(session: Session, data: dict, version_ms: int) -> JiraProject 
         return row
     if row is None:
         row = JiraProject(jira_id=jira_id)
-        session.add(row)
+        add_row(session, JiraProject, jira_id, row)
     row.key = data["key"]
     row.name = data.get("name") or data["key"]
     lead = data.get("lead") or data.get("projectLead") or {}
@@ -139,6 +142,7 @@ def apply_project(session: Session, data: dict, version_ms: int) -> JiraProject 
 def delete_project(session: Session, jira_id: str, *, now: datetime) -> None:
     """Tombstone the project with its issues and their worklogs (Jira deletes them together)."""
     _tombstone(session, JiraProject, jira_id, now, key=f"#{jira_id}", name="(deleted)")
+    session.flush()  # inside a batch (no autoflush) the query must see the batch's issues
     issue_ids = session.scalars(
         select(JiraIssue.jira_id).where(JiraIssue.project_jira_id == jira_id,
                                         JiraIssue.deleted_at.is_(None))
@@ -166,7 +170,7 @@ def apply_issue(session: Session, data: dict, *, account_field: str | None, now:
         return row
     if row is None:
         row = JiraIssue(jira_id=jira_id)
-        session.add(row)
+        add_row(session, JiraIssue, jira_id, row)
     issue_type = fields.get("issuetype") or {}
     row.key = data["key"]
     row.project_jira_id = str(project["id"])
@@ -199,13 +203,14 @@ def _ensure_project(session: Session, project: dict) -> JiraProject:
     if row is None:
         row = JiraProject(jira_id=str(project["id"]), key=project.get("key") or "",
                           name=project.get("name") or project.get("key") or "", version_ms=0)
-        session.add(row)
+        add_row(session, JiraProject, row.jira_id, row)
     return row
 
 
 def delete_issue(session: Session, jira_id: str, *, now: datetime) -> None:
     """Tombstone the issue and its worklogs (Jira sends no worklog_deleted for those)."""
     _tombstone(session, JiraIssue, jira_id, now, key=f"#{jira_id}", project_jira_id="")
+    session.flush()  # inside a batch (no autoflush) the update must reach the batch's worklogs
     for model in (JiraWorklog, Worklog):
         session.execute(
             update(model)
@@ -221,7 +226,10 @@ def ensure_issue(session: Session, issue_jira_id: str, source: JiraSource, *,
     row = _by_jira_id(session, JiraIssue, issue_jira_id)
     if row is not None:
         return row
-    data = source.issue(issue_jira_id, fields=issue_fields(account_field))
+    batch = current_batch(session)
+    data = batch.fetched_issues.pop(issue_jira_id, None) if batch is not None else None
+    if data is None:
+        data = source.issue(issue_jira_id, fields=issue_fields(account_field))
     if data is None:
         delete_issue(session, issue_jira_id, now=now)
         return None
@@ -249,7 +257,7 @@ def apply_worklog(session: Session, data: dict, source: JiraSource, *,
     started_at, offset = parse_jira_time(data["started"])
     if row is None:
         row = JiraWorklog(jira_id=jira_id)
-        session.add(row)
+        add_row(session, JiraWorklog, jira_id, row)
     row.issue_jira_id = issue_jira_id
     row.author_account_id = (data.get("author") or {}).get("accountId")
     row.started_at = started_at
@@ -261,7 +269,8 @@ def apply_worklog(session: Session, data: dict, source: JiraSource, *,
         # Jira no longer has the issue, so it has none of its worklogs either.
         row.deleted_at = issue.deleted_at if issue is not None else now
     upsert_user(session, data.get("author"))
-    session.flush()
+    if current_batch(session) is None:
+        session.flush()
     adopt_jira_worklog(session, row, now=now)
     return row
 

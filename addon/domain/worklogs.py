@@ -46,13 +46,17 @@ from .errors import FieldProblem
 from .errors import InvalidInput
 from .errors import NotFound
 from .errors import PolicyViolation
-from .issues import issue_by_id
 from .issues import live_issue
 from .locked_records import keep_locked_record
 from .periods import closure_status
 from .policy import WorklogPolicy
 from .policy import check_policy
 from .pricing import price_worklog
+from .sync_batch import add_row
+from .sync_batch import current_batch
+from .sync_batch import find_row
+from .sync_batch import memoized
+from .sync_batch import remember
 
 AdminCheck = Callable[[], bool]
 
@@ -259,7 +263,8 @@ def delete_worklog(session: Session, worklog_id: int, *, now: datetime,
 
 
 def _author_zone(session: Session, mirror: JiraWorklog) -> str:
-    user = session.scalar(select(JiraUser).where(JiraUser.account_id == mirror.author_account_id))
+    user = find_row(session, JiraUser, mirror.author_account_id) if mirror.author_account_id \
+        else None
     if user and user.time_zone:
         try:
             ZoneInfo(user.time_zone)
@@ -271,6 +276,13 @@ def _author_zone(session: Session, mirror: JiraWorklog) -> str:
 
 def _linkable(session: Session, mirror: JiraWorklog) -> Worklog | None:
     """A pending app worklog this Jira worklog is the echo of (our own push, not yet linked)."""
+    batch = current_batch(session)
+    if batch is not None:  # the batch loaded the candidates on its issues
+        return next((w for w in batch.linkable if w.jira_worklog_id is None
+                     and w.issue_jira_id == mirror.issue_jira_id
+                     and w.author_account_id == mirror.author_account_id
+                     and w.started_at == mirror.started_at
+                     and w.time_spent_seconds == mirror.time_spent_seconds), None)
     return session.scalar(select(Worklog).where(
         Worklog.jira_worklog_id.is_(None), Worklog.push_state == PUSH_PENDING,
         Worklog.issue_jira_id == mirror.issue_jira_id,
@@ -282,7 +294,7 @@ def _linkable(session: Session, mirror: JiraWorklog) -> Worklog | None:
 
 def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) -> Worklog | None:
     """Bring the app's worklog in line with a synced Jira worklog (create, update or delete)."""
-    worklog = session.scalar(select(Worklog).where(Worklog.jira_worklog_id == mirror.jira_id))
+    worklog = find_row(session, Worklog, mirror.jira_id)
     if worklog is not None and worklog.deleted_at is None and \
             worklog.push_state == PUSH_SYNCED and keep_locked_record(session, worklog, mirror,
                                                                      now=now):
@@ -296,12 +308,13 @@ def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) 
         worklog = _linkable(session, mirror)
         if worklog is not None:
             worklog.jira_worklog_id = mirror.jira_id
+            remember(session, Worklog, mirror.jira_id, worklog)
             return worklog
     if worklog is not None and worklog.push_state != PUSH_SYNCED:
         return worklog  # a local change is on its way to Jira; it wins until pushed
     if worklog is not None and worklog.deleted_at is not None:
         worklog.deleted_at = None  # Jira has it: our deletion was inferred, not ours to keep
-    issue = issue_by_id(session, mirror.issue_jira_id)
+    issue = find_row(session, JiraIssue, mirror.issue_jira_id) if mirror.issue_jira_id else None
     if issue is None:
         return worklog
     if worklog is None:
@@ -309,7 +322,7 @@ def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) 
                           author_account_id=mirror.author_account_id or "unknown",
                           attributes={}, push_state=PUSH_SYNCED)
         _adopt_defaults(session, worklog, mirror, issue)
-        session.add(worklog)
+        add_row(session, Worklog, mirror.jira_id, worklog)
     else:
         _follow_jira(session, worklog, mirror, issue)
     price_worklog(session, worklog, now=now)
@@ -337,7 +350,11 @@ def _adopt_defaults(session: Session, worklog: Worklog, mirror: JiraWorklog,
     worklog.description = mirror.comment or ""
     worklog.account_key = choice.key
     worklog.account_rule = choice.rule
-    worklog.complete = not missing_required(list_attributes(session), {})
+    worklog.complete = not missing_required(_attributes(session), {})
+
+
+def _attributes(session: Session) -> list:
+    return memoized(session, ("attributes",), lambda: list_attributes(session))
 
 
 def _follow_jira(session: Session, worklog: Worklog, mirror: JiraWorklog,

@@ -40,9 +40,10 @@ from .helpers import inbox_statuses
 from .helpers import private_app
 
 EVENTS = 250
-# Jira calls let through before the gate holds one: a batch claims at most 100 events, so at
+# Jira calls let through before the gate holds one: a batch claims at most 100 events and fetches
+# the issues it has not seen with one search per 50, so at
 # least one batch has committed by then and the held call is inside another, uncommitted one.
-HELD_AFTER = 150
+HELD_AFTER = 3
 LEDGERLINE = Path(sys.executable).parent / "ledgerline"
 # Rows of the tenant's pending events that another transaction has locked, i.e. claimed by a
 # worker batch that has not committed.
