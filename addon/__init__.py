@@ -13,6 +13,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     Nothing connects at import time; the engine and Redis client are created here.
     """
     import connect
+    from connect.store import CachingTenantStore
 
     from . import api
     from . import caller
@@ -47,8 +48,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     log.init_app(app)
     errors.init_app(app)
     caller.init_app(app)
-    store = SqlTenantStore(database, SecretBox(settings.secret_key),
-                           retention_days=settings.uninstalled_retention_days)
+    store = CachingTenantStore(
+        SqlTenantStore(database, SecretBox(settings.secret_key),
+                       retention_days=settings.uninstalled_retention_days),
+        ttl_seconds=settings.tenant_cache_seconds)
     app.extensions["ledgerline.tenants"] = store
     connect.init_app(
         app,

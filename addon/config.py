@@ -69,6 +69,11 @@ class Settings:
     # How many proxies in front of the app set X-Forwarded-*; 0 = trust none (werkzeug ProxyFix).
     trusted_proxy_count: int = 0
     testing: bool = False
+    # Seconds a web process keeps a tenant (and its decrypted secret) between lookups; a
+    # reinstall or uninstall handled by another process is seen at most this late.
+    tenant_cache_seconds: int = 30
+    # Days a done inbox event is kept for deduplication before the retention job deletes it.
+    inbox_retention_days: int = 3
 
     @property
     def public_base_url(self) -> str:
@@ -92,6 +97,8 @@ _ENV_NAMES = {
     "backfill_delay_seconds": "BACKFILL_DELAY_SECONDS",
     "max_body_bytes": "MAX_BODY_BYTES",
     "trusted_proxy_count": "TRUSTED_PROXY_COUNT",
+    "tenant_cache_seconds": "TENANT_CACHE_SECONDS",
+    "inbox_retention_days": "INBOX_RETENTION_DAYS",
 }
 
 
@@ -99,7 +106,7 @@ def _coerce(name: str, raw):
     if name in {"dev_mode", "testing", "backfill_on_install"}:
         return _as_bool(raw)
     if name in {"uninstalled_retention_days", "jwt_leeway_seconds", "backfill_delay_seconds",
-                "trusted_proxy_count"}:
+                "trusted_proxy_count", "tenant_cache_seconds", "inbox_retention_days"}:
         try:
             return int(raw)
         except (TypeError, ValueError) as exc:

@@ -50,7 +50,10 @@ def _make_engine(url: str) -> Engine:
         return engine
     # hide_parameters: a failing statement's error (and so a 500's log line) never carries the
     # bound values, which can be megabytes of client input or personal data.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+    # No pre-ping: it cost a round trip per checkout, i.e. per request (issue 11). A connection
+    # the server dropped fails one statement, and SQLAlchemy then invalidates the whole pool;
+    # recycling bounds how old an idle connection can get.
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800,
                          hide_parameters=True)
 
 

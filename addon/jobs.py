@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from flask import Flask
@@ -33,6 +34,10 @@ REPRICE_JOB = "worker.jobs.money.reprice_tenant"
 ALL_JOBS = (BACKFILL_JOB, DRAIN_INBOX_JOB, PUSH_WORKLOG_JOB, RECONCILE_JOB, OPTIONS_SYNC_JOB,
             REPRICE_JOB)
 DEFAULT_TIMEOUT = 600
+# A web process asks Redis for a drain at most this often per tenant; a drain job keeps looking
+# for new events until this long after it started, so none committed meanwhile waits for the
+# sweep (issue 11: one enqueue per burst instead of one Redis call per webhook).
+DRAIN_THROTTLE_SECONDS = 0.5
 
 
 # ``enqueue_once`` keys: at most one job per (kind, tenant) waits in the queue.
@@ -53,6 +58,7 @@ class JobRunner:
         self.redis_url = redis_url
         self.queue_prefix = queue_prefix
         self._redis = Redis.from_url(redis_url) if redis_url else None
+        self._asked: dict[str, float] = {}
 
     @property
     def inline(self) -> bool:
@@ -80,15 +86,22 @@ class JobRunner:
         self._dispatch(path, args, queue, job_id, timeout)
 
     def enqueue_once(self, key: str, path: str, *args, queue: str = "default",
-                     ttl_seconds: int = 600) -> None:
+                     ttl_seconds: int = 600, throttle_seconds: float = 0) -> None:
         """Enqueue unless a job for ``key`` is already waiting (e.g. one inbox drain per tenant).
 
         The job calls ``release_once(key)`` when it starts, so work that arrives while it runs
         queues a fresh one. If Redis is down nothing is queued; the periodic sweep catches up.
+        With ``throttle_seconds`` this process skips Redis when it asked for ``key`` that
+        recently; the job must then look for work until that long after it started.
         """
         if self.inline:
             run_inline(path, args)
             return
+        if throttle_seconds:
+            now = time.monotonic()
+            if now - self._asked.get(key, -throttle_seconds) < throttle_seconds:
+                return
+            self._asked[key] = now
         try:
             if self._redis.set(self._once_key(key), "1", nx=True, ex=ttl_seconds):
                 self._dispatch(path, args, queue, None, DEFAULT_TIMEOUT)

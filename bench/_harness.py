@@ -7,8 +7,12 @@ the benchmark ends. The fake Jira is the suite's (tests/fakejira), installed ove
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import redis  # noqa: E402
+import requests  # noqa: E402
 
 from addon import migrate  # noqa: E402
 from addon.jobs import QUEUE_NAMES  # noqa: E402
@@ -75,3 +80,48 @@ def environment(config: dict) -> dict[str, str]:
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * fraction))]
+
+
+GUNICORN = ["--workers", "2", "--threads", "4", "--worker-class", "gthread"]
+BENCH_DIR = Path(__file__).resolve().parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(app_spec: str, port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``gunicorn <app_spec>`` with the issue's arguments on ``port``, once it answers."""
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    full_env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"),
+                "DEV_MODE": "0", "PYTHONPATH": str(BENCH_DIR), **(env or {})}
+    server = subprocess.Popen([str(gunicorn), *GUNICORN, "--bind", f"127.0.0.1:{port}",
+                               "--log-level", "warning", app_spec], env=full_env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
+                return server
+        except requests.RequestException:
+            time.sleep(0.2)
+    stop(server)
+    raise RuntimeError(f"gunicorn {app_spec} did not come up")
+
+
+def start_worker(config: dict) -> subprocess.Popen:
+    """``ledgerline worker`` (all queues) with the app's settings."""
+    ledgerline = Path(sys.executable).parent / "ledgerline"
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"),
+           "DEV_MODE": "0", **environment(config)}
+    return subprocess.Popen([str(ledgerline), "worker"], env=env)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -21,6 +21,7 @@ from flask import g
 from flask import request
 
 from . import jwt as connect_jwt
+from .errors import BadSignature
 from .errors import MissingToken
 from .errors import TenantDisabled
 from .errors import UnknownIssuer
@@ -126,16 +127,26 @@ def authenticate_request(store: TenantStore, *, base_url: str, leeway: int,
         found["tenant"] = tenant_lookup(store, client_key)
         return found["tenant"].shared_secret
 
-    claims = connect_jwt.verify_request_token(
-        token,
-        method=request.method,
-        path=request_path(base_url),
-        params=list(request.args.items(multi=True)),
-        secret_for_issuer=secret_for_issuer,
-        allow_context_qsh=allow_context,
-        now=int(time.time()),
-        leeway=leeway,
-    )
+    def verify() -> dict:
+        return connect_jwt.verify_request_token(
+            token,
+            method=request.method,
+            path=request_path(base_url),
+            params=list(request.args.items(multi=True)),
+            secret_for_issuer=secret_for_issuer,
+            allow_context_qsh=allow_context,
+            now=int(time.time()),
+            leeway=leeway,
+        )
+
+    try:
+        claims = verify()
+    except BadSignature:
+        if not hasattr(store, "forget"):
+            raise
+        # A caching store may hold the secret from before a reinstall served elsewhere.
+        store.forget(found["tenant"].client_key)
+        claims = verify()
     context = claims.get("context") if isinstance(claims.get("context"), dict) else {}
     return ConnectContext(
         tenant=found["tenant"],

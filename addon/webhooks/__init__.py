@@ -18,6 +18,7 @@ from ..domain.inbox import receive_webhook
 from ..errors import ApiError
 from ..hardening import user_optional
 from ..jobs import DRAIN_INBOX_JOB
+from ..jobs import DRAIN_THROTTLE_SECONDS
 from ..jobs import drain_key
 from ..jobs import get_jobs
 from ..models.base import utcnow
@@ -48,5 +49,6 @@ def receive():
     except UnknownEvent:
         raise ApiError(400, f"unsupported event {event_type}", field="webhookEvent") from None
     if stored:
-        get_jobs().enqueue_once(drain_key(tenant_id), DRAIN_INBOX_JOB, tenant_id, queue="sync")
+        get_jobs().enqueue_once(drain_key(tenant_id), DRAIN_INBOX_JOB, tenant_id, queue="sync",
+                                throttle_seconds=DRAIN_THROTTLE_SECONDS)
     return "", 204

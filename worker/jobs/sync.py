@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from addon.domain.inbox import process_due_events
 from addon.domain.inbox import tenants_with_due_events
 from addon.jira import JiraRestSource
 from addon.jira import app_source
 from addon.jobs import DRAIN_INBOX_JOB
+from addon.jobs import DRAIN_THROTTLE_SECONDS
 from addon.jobs import EXTENSION_KEY as JOBS_KEY
 from addon.jobs import drain_key
 from addon.models.base import utcnow
@@ -39,6 +41,7 @@ def drain_inbox(tenant_id: int) -> int:
     """
     jobs = job_app().extensions[JOBS_KEY]
     jobs.release_once(drain_key(tenant_id))
+    started = time.monotonic()
     source = jira_source(tenant_id)
     if source is None:
         return 0
@@ -51,7 +54,13 @@ def drain_inbox(tenant_id: int) -> int:
             log.warning("inbox events parked", extra={"tenant_id": tenant_id,
                                                       "count": result.parked})
         if result.remaining == 0:
-            return applied
+            # Web processes skip asking for a drain this long after they last asked
+            # (DRAIN_THROTTLE_SECONDS): look once more after that, then stop.
+            wait = DRAIN_THROTTLE_SECONDS - (time.monotonic() - started)
+            if wait <= 0 or jobs.inline:
+                return applied
+            time.sleep(wait)
+            started -= DRAIN_THROTTLE_SECONDS  # one more look, not another wait
     if not jobs.inline:
         jobs.enqueue_once(drain_key(tenant_id), DRAIN_INBOX_JOB, tenant_id, queue="sync")
     else:
