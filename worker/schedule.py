@@ -28,6 +28,7 @@ class PeriodicJob:
 PERIODIC_JOBS = (
     PeriodicJob("purge-uninstalled-tenants", maintenance.purge_uninstalled_tenants, 3600),
     PeriodicJob("sweep-inbox", sync.sweep_inbox, 60, queue="sync"),
+    PeriodicJob("purge-done-inbox-events", maintenance.purge_done_inbox_events, 3600),
     # Convergence: each tenant reconciled (daily with a full sweep) or its backfill resumed.
     PeriodicJob("reconcile-tenants", reconcile.reconcile_all, 300, queue="sync"),
     PeriodicJob("push-pending-worklogs", worklogs.push_pending_worklogs, 60, queue="sync"),

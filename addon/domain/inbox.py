@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
+from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
@@ -101,10 +102,20 @@ def receive_webhook(session: Session, *, event_type: str, identifier: str | None
         "webhook_identifier": identifier or None, "dedupe_key": key, "received_at": now,
         "payload": payload, "status": INBOX_PENDING, "attempts": 0, "next_attempt_at": now,
     }
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    table = InboxEvent.__table__
-    statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.c.id)
-    return session.execute(statement).scalar() is not None
+    statement = _insert_statement(session.bind.dialect.name)
+    return session.execute(statement, values).scalar() is not None
+
+
+def _insert_statement(dialect: str):
+    """One statement per dialect, values bound per call: built and compiled once (issue 11)."""
+    if dialect not in _INSERTS:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        table = InboxEvent.__table__
+        _INSERTS[dialect] = insert(table).on_conflict_do_nothing().returning(table.c.id)
+    return _INSERTS[dialect]
+
+
+_INSERTS: dict[str, object] = {}
 
 
 @dataclass(frozen=True)
@@ -251,3 +262,18 @@ def inbox_stats(session: Session) -> InboxStats:
 def parked_events(session: Session, limit: int = 100) -> list[InboxEvent]:
     return list(session.scalars(select(InboxEvent).where(InboxEvent.status == INBOX_PARKED)
                                 .order_by(InboxEvent.id).limit(limit)))
+
+
+def purge_done_events(session: Session, *, before: datetime, limit: int) -> int:
+    """Delete up to ``limit`` events applied before ``before`` (an all-tenants session).
+
+    Done events are kept only as long as deduplication needs them (Jira retries a delivery for
+    hours); re-applying one that comes back later is harmless, since applying is idempotent.
+    Parked and pending events are never deleted here. Returns how many went.
+    """
+    oldest = (select(InboxEvent.id)
+              .where(InboxEvent.status == INBOX_DONE, InboxEvent.processed_at < before)
+              .order_by(InboxEvent.processed_at).limit(limit))
+    result = session.execute(delete(InboxEvent).where(InboxEvent.id.in_(oldest.scalar_subquery()))
+                             .execution_options(synchronize_session=False))
+    return result.rowcount

@@ -37,6 +37,8 @@ class InboxEvent(TenantScoped, Base):
         UniqueConstraint("tenant_id", "webhook_identifier"),
         UniqueConstraint("tenant_id", "dedupe_key"),
         Index("ix_inbox_events_due", "status", "next_attempt_at"),
+        # Retention deletes the oldest done events (issue 11).
+        Index("ix_inbox_events_done", "status", "processed_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
