@@ -96,7 +96,7 @@ def serve(app_spec: str, port: int, env: dict[str, str] | None = None) -> subpro
     """``gunicorn <app_spec>`` with the issue's arguments on ``port``, once it answers."""
     gunicorn = Path(sys.executable).parent / "gunicorn"
     full_env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"),
-                "DEV_MODE": "0", "PYTHONPATH": str(BENCH_DIR), **(env or {})}
+                "DEV_MODE": "0", "PYTHONPATH": _pythonpath(), **(env or {})}
     server = subprocess.Popen([str(gunicorn), *GUNICORN, "--bind", f"127.0.0.1:{port}",
                                "--log-level", "warning", app_spec], env=full_env)
     deadline = time.monotonic() + 60
@@ -114,8 +114,13 @@ def start_worker(config: dict) -> subprocess.Popen:
     """``ledgerline worker`` (all queues) with the app's settings."""
     ledgerline = Path(sys.executable).parent / "ledgerline"
     env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"),
-           "DEV_MODE": "0", **environment(config)}
+           "DEV_MODE": "0", "PYTHONPATH": _pythonpath(), **environment(config)}
     return subprocess.Popen([str(ledgerline), "worker"], env=env)
+
+
+def _pythonpath() -> str:
+    """This checkout's code (not whichever one is pip-installed), and the baseline app."""
+    return os.pathsep.join((str(BENCH_DIR.parent), str(BENCH_DIR)))
 
 
 def stop(process: subprocess.Popen) -> None:
