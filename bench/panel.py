@@ -31,6 +31,8 @@ from addon import create_app
 from addon.db import EXTENSION_KEY as DB_KEY
 from addon.domain.inbox import receive_webhook
 from addon.domain.worklogs import local_to_utc
+from addon.jobs import DRAIN_INBOX_JOB
+from addon.jobs import drain_key
 from addon.models import InboxEvent
 from addon.models import JiraIssue
 from addon.models import JiraProject
@@ -124,8 +126,7 @@ def main() -> None:
             if backend.redis_url:
                 worker = start_worker(config)
                 local.extensions["ledgerline.jobs"].enqueue_once(
-                    f"drain:{tenant.tenant_id}", "worker.jobs.sync.drain_inbox",
-                    tenant.tenant_id, queue="sync")
+                    drain_key(tenant.tenant_id), DRAIN_INBOX_JOB, tenant.tenant_id, queue="sync")
             http = requests.Session()
             url = _panel_url(config["base_url"], tenant)
             base_url = f"http://127.0.0.1:{baseline_port}/panels/issue?issueKey={ISSUE_KEY}"
