@@ -107,6 +107,11 @@ class CachingTenantStore:
         with self._lock:
             self._entries.pop(client_key, None)
 
+    def forget_all(self) -> None:
+        """Tenants were changed outside this store (e.g. a restore): look each up again."""
+        with self._lock:
+            self._entries.clear()
+
     def save_install(self, payload: InstallPayload, token: LifecycleToken) -> TenantRecord:
         try:
             return self._store.save_install(payload, token)

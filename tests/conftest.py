@@ -144,3 +144,5 @@ def _empty_tables(request):
         else:
             for table in tables:
                 conn.execute(table.delete())
+    # The tenants went behind the store's back: its per-process cache must not outlive them.
+    request.getfixturevalue("app").extensions["ledgerline.tenants"].forget_all()
