@@ -59,6 +59,7 @@ from .sync import apply_issue
 from .sync import apply_project
 from .sync import apply_worklog
 from .sync import issue_fields
+from .sync_batch import prefetched
 from .sync_cursors import BackfillCursor
 from .sync_runs import Transaction
 from .sync_runs import apply_each
@@ -252,8 +253,9 @@ def _issue_page(run: _Run) -> None:
 
     def work(session: Session, state: SyncState) -> None:
         now = run.clock()
-        applied = apply_each(issues, lambda data: apply_issue(
-            session, data, account_field=run.account_field, now=now))
+        with prefetched(session, [("jira:issue_updated", {"issue": i}) for i in issues]):
+            applied = apply_each(issues, lambda data: apply_issue(
+                session, data, account_field=run.account_field, now=now))
         state.done += applied
         run.count("issues", applied)
         if finished:
@@ -343,8 +345,9 @@ def _worklog_page(run: _Run) -> bool:
 
     def work(session: Session, state: SyncState) -> None:
         now = run.clock()
-        applied = apply_each(worklogs, lambda data: apply_worklog(
-            session, data, run.source, account_field=run.account_field, now=now))
+        with prefetched(session, [("worklog_updated", {"worklog": w}) for w in worklogs]):
+            applied = apply_each(worklogs, lambda data: apply_worklog(
+                session, data, run.source, account_field=run.account_field, now=now))
         state.done += applied
         run.count("worklogs", applied)
         if run.cursor.first is None and values:

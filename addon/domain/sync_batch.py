@@ -68,6 +68,14 @@ def batch_lookups(session: Session) -> Iterator[SyncBatch]:
         session.info.pop(BATCH_KEY, None)
 
 
+@contextmanager
+def prefetched(session: Session, events: list[tuple[str, dict]]) -> Iterator[SyncBatch]:
+    """Batch lookups for a page of Jira data (backfill, reconcile), its rows loaded up front."""
+    with batch_lookups(session) as batch:
+        prefetch(session, events)
+        yield batch
+
+
 def find_row(session: Session, model: type, key: str):
     """The row of ``model`` whose lookup column equals ``key`` (cached inside a batch)."""
     batch = current_batch(session)
