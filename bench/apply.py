@@ -80,7 +80,7 @@ def _worker(config: dict, tenant_id: int, start: multiprocessing.Event) -> None:
         while True:
             with database.transaction(tenant_id=tenant_id) as session:
                 result = process_due_events(session, source, now=utcnow(), limit=BATCH_SIZE)
-            if result.applied == 0 and result.remaining == 0:
+            if result.claimed == 0:  # nothing due, or the rest held by the other worker
                 break
         database.dispose()
 

@@ -124,6 +124,7 @@ class DrainResult:
     retried: int
     parked: int
     remaining: int
+    claimed: int = 0  # 0 while due events remain: another worker holds them
 
 
 def _claim(session: Session, limit: int, now: datetime) -> list[InboxEvent]:
@@ -153,14 +154,18 @@ def process_due_events(session: Session, source: JiraSource, *, now: datetime,
     audit.act_as(session, audit.SYSTEM_WEBHOOK)
     account_field = account_field_id(session)
     events = _claim(session, limit, now)
-    if _apply_as_batch(session, events, source, now=now, account_field=account_field):
+    # A second try sees rows a concurrent worker's batch committed meanwhile (e.g. an issue
+    # both batches first met), which failed the first try on a unique key.
+    if any(_apply_as_batch(session, events, source, now=now, account_field=account_field)
+           for _ in range(2)):
         _mark_done(session, events, now)
         applied, retried, parked = len(events), 0, 0
     else:
         applied, retried, parked = _apply_one_by_one(session, events, source, now=now,
                                                      account_field=account_field)
     session.flush()
-    return DrainResult(applied, retried, parked, remaining=count_due(session, now))
+    return DrainResult(applied, retried, parked, remaining=count_due(session, now),
+                       claimed=len(events))
 
 
 def _apply_as_batch(session: Session, events: list[InboxEvent], source: JiraSource, *,

@@ -53,6 +53,8 @@ def drain_inbox(tenant_id: int) -> int:
         if result.parked:
             log.warning("inbox events parked", extra={"tenant_id": tenant_id,
                                                       "count": result.parked})
+        if result.claimed == 0 and result.remaining:
+            return applied  # another worker holds the due events and drains on (SKIP LOCKED)
         if result.remaining == 0:
             # Web processes skip asking for a drain this long after they last asked
             # (DRAIN_THROTTLE_SECONDS): look once more after that, then stop.
