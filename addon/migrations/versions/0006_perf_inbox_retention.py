@@ -1,13 +1,13 @@
 """perf: an index for the retention of done inbox events (issue 11)
 
-Revision ID: 0005_perf_inbox_retention
-Revises: 0004_money_roles
+Revision ID: 0006_perf_inbox_retention
+Revises: 0005_capture
 """
 from alembic import op
 
 
-revision = '0005_perf_inbox_retention'
-down_revision = '0004_money_roles'
+revision = '0006_perf_inbox_retention'
+down_revision = '0005_capture'
 branch_labels = None
 depends_on = None
 
