@@ -1,13 +1,13 @@
 """perf: an index for the retention of done inbox events (issue 11)
 
 Revision ID: 0009_perf_inbox_retention
-Revises: 0005_capacity
+Revises: 0004_approvals
 """
 from alembic import op
 
 
 revision = '0009_perf_inbox_retention'
-down_revision = '0005_capacity'
+down_revision = '0004_approvals'
 branch_labels = None
 depends_on = None
 
