@@ -3,7 +3,6 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
-export DEV_MODE ?= 1
 
 .PHONY: help run test bench lint clean
 
@@ -17,8 +16,8 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP) ## Start the demo on http://localhost:8000/dev (a fake Jira, SQLite in var/, dev mode)
-	$(VENV)/bin/ledgerline migrate
-	$(VENV)/bin/ledgerline demo-site --port $(PORT)
+	DEV_MODE=$${DEV_MODE:-1} $(VENV)/bin/ledgerline migrate
+	DEV_MODE=$${DEV_MODE:-1} $(VENV)/bin/ledgerline demo-site --port $(PORT)
 
 test: $(STAMP) ## Run the test suite (real PostgreSQL + Redis when CI=true)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

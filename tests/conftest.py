@@ -58,6 +58,8 @@ def app_config(backend, **overrides) -> dict:
         "queue_prefix": backend.queue_prefix,
         "secret_key": "test-secret-key-1",
         "log_level": "WARNING",
+        # Explicit, so a DEV_MODE in the caller's environment cannot change what a test sees.
+        "dev_mode": False,
         # Tests start backfills themselves; one test covers the install hook.
         "backfill_on_install": False,
     }
