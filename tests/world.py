@@ -85,13 +85,15 @@ def hidden(world, live_app, run_jobs):
     model.restrict_browsing(world["ada"], [world["project"]])
     client = ApiClient(live_app.url, site, None)
     made = {}
-    for name, who, issue, seconds in (("bob_acme", "bob", world["story"], 600),
-                                      ("bob_secret", "bob", vault, 1200),
-                                      ("admin_secret", "admin", vault, 900),
-                                      ("ada_secret", "ada", vault, 300)):
+    # Ada's own time on SECRET is logged for her by the admin: she may not write there herself.
+    for name, who, author, issue, seconds in (
+            ("bob_acme", "bob", "bob", world["story"], 600),
+            ("bob_secret", "bob", "bob", vault, 1200),
+            ("admin_secret", "admin", "admin", vault, 900),
+            ("ada_secret", "admin", "ada", vault, 300)):
         response = client.as_user(world[who].account_id).post("/worklogs", json={
-            "issueId": issue.id, "startDate": "2026-11-23",
-            "timeSpentSeconds": seconds, "description": name})
+            "issueId": issue.id, "startDate": "2026-11-23", "timeSpentSeconds": seconds,
+            "authorAccountId": world[author].account_id, "description": name})
         assert response.status_code == 200, response.text
         made[name] = response.json()
     return {"secret": secret, "vault": vault, "worklogs": made}

@@ -107,7 +107,7 @@ def _input(body: dict, *, caller: str, session, existing=None) -> WorklogInput:
         remaining_estimate_seconds=_seconds(body, problems, policy, text="remainingEstimate",
                                             seconds="remainingEstimateSeconds", required=False))
     if problems.items:
-        problems.items += input_problems(session, data)
+        problems.items += input_problems(session, data, visibility())
     problems.raise_if_any()
     return data
 
@@ -247,7 +247,7 @@ def create():
                            data.attributes.get(ACCOUNT_ATTRIBUTE))
         worklog = create_worklog(session, data, policy=load_policy(session),
                                  today=_today(data.time_zone), actor=caller, now=utcnow(),
-                                 admin_check=is_site_admin)
+                                 admin_check=is_site_admin, visibility=visibility())
         worklog_id = worklog.id
     _push_now(worklog_id)
     return jsonify(_one(session, get_worklog(session, worklog_id)))
@@ -266,7 +266,7 @@ def update(worklog_id):
     caller = require_user()
     session = tenant_session()
     with session.begin():
-        existing = get_worklog(session, worklog_id)
+        existing = visible_worklog(session, worklog_id, visibility())
         _require_can_write(session, caller, existing.author_account_id, existing.account_key)
         data = _input(json_body(), caller=existing.author_account_id, session=session,
                       existing=existing)
@@ -285,7 +285,7 @@ def remove(worklog_id):
     caller = require_user()
     session = tenant_session()
     with session.begin():
-        existing = get_worklog(session, worklog_id)
+        existing = visible_worklog(session, worklog_id, visibility())
         _require_can_write(session, caller, existing.author_account_id, existing.account_key)
         delete_worklog(session, worklog_id, now=utcnow(), actor=caller,
                        admin_check=is_site_admin)

@@ -31,7 +31,9 @@ from ..models.worklog import PUSH_DELETING
 from ..models.worklog import PUSH_PENDING
 from ..models.worklog import PUSH_SYNCED
 from .access import Caller
+from .access import Visibility
 from .access import may_correct_closed_period
+from .access import visible_issues
 from .account_rules import AccountChoice
 from .account_rules import require_open
 from .account_rules import resolve_account
@@ -102,8 +104,12 @@ def get_worklog(session: Session, worklog_id: int) -> Worklog:
     return worklog
 
 
-def synced_issue(session: Session, issue_id: str) -> JiraIssue:
-    issue = live_issue(session, jira_id=str(issue_id))
+def synced_issue(session: Session, issue_id: str,
+                 visibility: Visibility | None = None) -> JiraIssue:
+    """The live issue, if the writer may see it: an issue hidden from them answers exactly like
+    an unknown one, so a write cannot probe which issues exist (issue 13)."""
+    issue = live_issue(session, jira_id=str(issue_id),
+                       where=None if visibility is None else visible_issues(visibility))
     if issue is None:
         raise InvalidInput(f"issue {issue_id} not found", [FieldProblem(
             "issueId", f"issue {issue_id} is not a known Jira issue", "not_found")])
@@ -118,7 +124,8 @@ def _billable(data: WorklogInput, choice: AccountChoice) -> int:
     return data.billable_seconds
 
 
-def input_problems(session: Session, data: WorklogInput) -> list[FieldProblem]:
+def input_problems(session: Session, data: WorklogInput,
+                   visibility: Visibility | None = None) -> list[FieldProblem]:
     """Every malformed part of a worklog input (the 400 class), all at once (issue 12).
 
     Fields left ``None`` failed parsing and were reported by the caller, so they are skipped
@@ -135,7 +142,7 @@ def input_problems(session: Session, data: WorklogInput) -> list[FieldProblem]:
             problems += exc.problems
     if data.issue_id is not None:
         try:
-            synced_issue(session, data.issue_id)
+            synced_issue(session, data.issue_id, visibility)
         except InvalidInput as exc:
             problems += exc.problems
     attributes = list_attributes(session)
@@ -152,10 +159,11 @@ def input_problems(session: Session, data: WorklogInput) -> list[FieldProblem]:
 
 
 def _validate(session: Session, data: WorklogInput, policy: WorklogPolicy, *, today: date,
-              worklog_id: int | None) -> tuple[JiraIssue, AccountChoice, int]:
+              worklog_id: int | None, visibility: Visibility | None = None
+              ) -> tuple[JiraIssue, AccountChoice, int]:
     """All capture rules; raises InvalidInput (400) naming every malformed field, else
     PolicyViolation (422) naming every rule broken."""
-    problems = input_problems(session, data)
+    problems = input_problems(session, data, visibility)
     if problems:
         raise InvalidInput(problems[0].message if len(problems) == 1 else "invalid worklog",
                            problems)
@@ -217,12 +225,14 @@ def _write(worklog: Worklog, data: WorklogInput, issue: JiraIssue, choice: Accou
 
 def create_worklog(session: Session, data: WorklogInput, *, policy: WorklogPolicy,
                    today: date, actor: str, now: datetime,
-                   admin_check: AdminCheck | None = None) -> Worklog:
+                   admin_check: AdminCheck | None = None,
+                   visibility: Visibility | None = None) -> Worklog:
     """Validate, price and store a new worklog, PENDING its push to Jira (the caller enqueues
-    it)."""
+    it). Only on an issue ``visibility`` shows (the writer's Browse Projects; None: any)."""
     require_unlocked(session, data.author_account_id, data.start_date, actor=actor,
                      admin_check=admin_check)
-    issue, choice, billable = _validate(session, data, policy, today=today, worklog_id=None)
+    issue, choice, billable = _validate(session, data, policy, today=today, worklog_id=None,
+                                        visibility=visibility)
     worklog = Worklog(created_by=actor)
     _write(worklog, data, issue, choice, billable)
     price_worklog(session, worklog, now=now)

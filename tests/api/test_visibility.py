@@ -141,3 +141,27 @@ def test_jira_down_is_a_503_not_everything(ada, world, hidden):
     assert response.status_code == 503
     assert response.json()["errors"]["code"] == "jira_unavailable"
     assert ada.get(f"/issues/{world['story'].key}").status_code == 503
+
+
+def test_time_cannot_be_logged_on_an_issue_one_may_not_browse(ada, world, hidden):
+    """Answered exactly as for an unknown issue, so a write cannot probe what exists."""
+    hidden_issue = ada.post("/worklogs", json={
+        "issueId": hidden["vault"].id, "startDate": "2026-11-24", "timeSpentSeconds": 600})
+    unknown_issue = ada.post("/worklogs", json={
+        "issueId": "999999", "startDate": "2026-11-24", "timeSpentSeconds": 600})
+    assert hidden_issue.status_code == unknown_issue.status_code == 400
+    assert hidden_issue.json()["errors"]["message"] == \
+        unknown_issue.json()["errors"]["message"].replace("999999", str(hidden["vault"].id))
+    assert [p["field"] for p in hidden_issue.json()["errors"]["fields"]] == ["issueId"]
+    assert _descriptions(ada.get(f"/worklogs/issue/{hidden['vault'].id}")) == ["ada_secret"]
+
+
+def test_a_hidden_worklog_cannot_be_changed_or_deleted_but_ones_own_can(ada, hidden):
+    made = hidden["worklogs"]
+    bobs = made["bob_secret"]["tempoWorklogId"]
+    assert ada.put(f"/worklogs/{bobs}", json={
+        "issueId": hidden["vault"].id, "startDate": "2026-11-23", "timeSpentSeconds": 60,
+        "description": "rewritten"}).status_code == 404
+    assert ada.delete(f"/worklogs/{bobs}").status_code == 404
+    own = made["ada_secret"]["tempoWorklogId"]
+    assert ada.delete(f"/worklogs/{own}").status_code == 204

@@ -102,6 +102,8 @@ def test_anonymous_context_cannot_write(api, world):
 
 
 def test_jira_down_keeps_the_worklog_pending_then_pushes_it(api, world, app, database):
+    # Jira answered who may browse what a moment ago (a write needs that), then went down.
+    assert api.get("/worklogs").status_code == 200
     world["site"].fail_next(5, status=503, retry_after="0")  # one push: a call and 4 retries
     made = _make(api, world)
     assert made["pushState"] == "PENDING" and made["jiraWorklogId"] is None
