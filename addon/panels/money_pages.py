@@ -21,6 +21,7 @@ from ..domain.budgets import alerts
 from ..domain.budgets import burn
 from ..domain.budgets import burn_series
 from ..domain.errors import DomainError
+from ..domain.errors import NotFound
 from ..domain.money import format_amount
 from ..domain.reports.cost import CostQuery
 from ..domain.reports.cost import cost_report
@@ -114,5 +115,10 @@ def account_page():
     key = request.args.get("accountKey", "")
     if not _access(session).sees_costs(key):
         return render_template("money_forbidden.html"), 403
-    return render_template("account_money.html", **_account_context(session, key),
+    try:
+        page = _account_context(session, key)
+    except NotFound:
+        # Inside Jira's iframe: a page saying so, not a JSON error.
+        return render_template("account_missing.html", key=key), 404
+    return render_template("account_money.html", **page,
                            token=mint_context_token(context.tenant, context.account_id))

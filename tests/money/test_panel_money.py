@@ -26,3 +26,21 @@ def test_the_panel_shows_money_to_whom_it_belongs(admin, api, world, acme, live_
     author = _panel(site, live_app, http, story, world["ada"].account_id)
     assert 'data-testid="cost"' not in author.text
     assert re.search(r'data-testid="entry-revenue">150\.00 EUR<', author.text)
+
+
+def _account_page(site, live_app, http, account_id, query):
+    path = f"/pages/account{query}"
+    token = site.sign_app_request("GET", path, account_id=account_id)
+    separator = "&" if "?" in path else "?"
+    return http.get(f"{live_app.url}{path}{separator}jwt={token}")
+
+
+def test_the_account_page_without_a_known_account_says_so_in_the_iframe(admin, world, acme,
+                                                                        live_app, http):
+    site, admin_id = world["site"], world["admin"].account_id
+    missing = _account_page(site, live_app, http, admin_id, "")
+    assert missing.status_code == 404 and "text/html" in missing.headers["Content-Type"]
+    assert "No account was chosen" in missing.text
+    unknown = _account_page(site, live_app, http, admin_id, "?accountKey=GONE")
+    assert unknown.status_code == 404 and "<strong>GONE</strong>" in unknown.text
+    assert _account_page(site, live_app, http, admin_id, "?accountKey=ACME").status_code == 200
