@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# Dev mode for the demo only: `make test` must not inherit it.
+run: export DEV_MODE ?= 1
 run: $(STAMP) ## Start the demo on http://localhost:8000/dev (a fake Jira, SQLite in var/, dev mode)
-	DEV_MODE=$${DEV_MODE:-1} $(VENV)/bin/ledgerline migrate
-	DEV_MODE=$${DEV_MODE:-1} $(VENV)/bin/ledgerline demo-site --port $(PORT)
+	$(VENV)/bin/ledgerline migrate
+	$(VENV)/bin/ledgerline demo-site --port $(PORT)
 
 test: $(STAMP) ## Run the test suite (real PostgreSQL + Redis when CI=true)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
