@@ -24,6 +24,7 @@ from ..models import JiraIssue
 from ..models import JiraProject
 from ..models import JiraUser
 from ..models import JiraWorklog
+from ..models import Expense
 from ..models import Worklog
 from .sync_batch import add_row
 from .sync_batch import current_batch
@@ -172,8 +173,11 @@ def apply_issue(session: Session, data: dict, *, account_field: str | None, now:
         row = JiraIssue(jira_id=jira_id)
         add_row(session, JiraIssue, jira_id, row)
     issue_type = fields.get("issuetype") or {}
+    moved_from = row.project_jira_id
     row.key = data["key"]
     row.project_jira_id = str(project["id"])
+    if moved_from and moved_from != row.project_jira_id:
+        _follow_move(session, jira_id, row.project_jira_id)
     row.summary = fields.get("summary") or ""
     row.issue_type = issue_type.get("name")
     row.hierarchy_level = int(issue_type.get("hierarchyLevel") or 0)
@@ -188,6 +192,17 @@ def apply_issue(session: Session, data: dict, *, account_field: str | None, now:
     if _ensure_project(session, project).deleted:
         row.deleted_at = row.deleted_at or now  # its project is gone from Jira
     return row
+
+
+def _follow_move(session: Session, issue_jira_id: str, project_jira_id: str) -> None:
+    """An issue moved to another project takes its time and expenses along: who may see them
+    (Browse Projects) and the per-project reports follow the issue's project. What the
+    worklogs say is unchanged, so their ``updatedAt`` stays."""
+    session.flush()  # inside a batch (no autoflush) this batch's new worklogs must be included
+    for model in (Worklog, Expense):
+        session.execute(update(model).where(model.issue_jira_id == issue_jira_id)
+                        .values(project_jira_id=project_jira_id)
+                        .execution_options(synchronize_session="fetch"))
 
 
 def set_remaining_estimate(session: Session, issue_jira_id: str, seconds: int) -> None:

@@ -165,3 +165,18 @@ def test_a_hidden_worklog_cannot_be_changed_or_deleted_but_ones_own_can(ada, hid
     assert ada.delete(f"/worklogs/{bobs}").status_code == 404
     own = made["ada_secret"]["tempoWorklogId"]
     assert ada.delete(f"/worklogs/{own}").status_code == 204
+
+
+def test_time_follows_its_issue_into_another_project(ada, world, hidden, run_jobs):
+    """Moved out of SECRET into ACME, the issue's worklogs show to those who browse ACME, and
+    what they say (and their updatedAt) is unchanged."""
+    model, site, vault = world["model"], world["site"], hidden["vault"]
+    before = {w["description"]: w["updatedAt"] for w in hidden["worklogs"].values()}
+    model.update_issue(vault, project=world["project"])
+    site.send_webhook("jira:issue_updated", model.issue_event_payload(vault, "jira:issue_updated"))
+    run_jobs()
+    shown = ada.get(f"/worklogs/project/{world['project'].id}").json()["results"]
+    assert {w["description"] for w in shown} == {"bob_acme", "bob_secret", "admin_secret",
+                                                 "ada_secret"}
+    assert {w["description"]: w["updatedAt"] for w in shown} == before
+    assert _count(ada.get(f"/worklogs/project/{hidden['secret'].id}")) == 0
