@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 
 from ..jira.source import ISSUE_FIELDS
 from ..jira.source import JiraSource
+from ..models import Expense
 from ..models import JiraIssue
 from ..models import JiraProject
 from ..models import JiraUser
 from ..models import JiraWorklog
-from ..models import Expense
 from ..models import Worklog
 from .sync_batch import add_row
 from .sync_batch import current_batch
