@@ -138,7 +138,7 @@ def test_every_request_gets_its_own_token(site, signed):
 
 
 def test_redirect_within_the_tenant_is_resigned(site, signed):
-    site.respond_next(302, headers={"Location": f"{CONTEXT}{MYSELF}?expand=groups"})
+    site.script.add(302, headers={"Location": f"{CONTEXT}{MYSELF}?expand=groups"})
     response = signed.get(site.url + "/rest/api/3/serverInfo")
     assert response.json()["accountId"] == site.app_user.account_id
     first, second = site.requests_log
@@ -151,7 +151,7 @@ def test_redirect_within_the_tenant_is_resigned(site, signed):
 def test_redirect_to_another_origin_is_refused(site, signed):
     # "localhost" reaches the same server, so a leaked token would show up in requests_log.
     elsewhere = site.url.replace("127.0.0.1", "localhost") + MYSELF
-    site.respond_next(302, headers={"Location": elsewhere})
+    site.script.add(302, headers={"Location": elsewhere})
     with pytest.raises(ValueError, match="another origin"):
         signed.get(site.url + "/rest/api/3/serverInfo")
     assert [seen.path for seen in site.requests_log] == ["/rest/api/3/serverInfo"]
@@ -214,7 +214,7 @@ def test_503_without_retry_after_backs_off_with_jitter(site, make_signed, fake_t
 def test_retries_are_bounded_and_return_the_last_response(site, make_signed, fake_time):
     signed = make_signed(max_retries=3)
     for n in range(10):
-        site.respond_next(429, {"n": n}, headers={"Retry-After": "1"})
+        site.script.add(429, {"n": n}, headers={"Retry-After": "1"})
     response = signed.get(site.url + MYSELF)
     assert response.status_code == 429
     assert response.json() == {"n": 3}
@@ -344,7 +344,7 @@ def test_refused_grant_raises_and_is_not_cached(site, impersonation):
 
 
 def test_malformed_grant_response(site, impersonation, user):
-    site.answer_next_grant(200, "not json at all")
+    site.grant_script.add(200, "not json at all")
     with pytest.raises(ImpersonationError) as caught:
         token_for(impersonation, site, user.account_id)
     assert caught.value.status == 200

@@ -93,8 +93,11 @@ class FakeJiraSite(AppChannel):
 
     The installation handshake, lifecycle events, request signing and webhooks come from
     ``AppChannel``; the REST API is served from ``routes/``, under ``context_path`` if given
-    (as a Jira behind a path prefix: ``url`` ends with it). ``worklog_page_size`` is the page
-    size of ``/worklog/updated`` and ``/worklog/deleted`` (1000 in Jira).
+    (as a Jira behind a path prefix: ``url`` ends with it). ``script`` answers REST calls to
+    known routes before authentication (``fail_next`` is its rate-limit shorthand), and
+    ``grant_script`` answers the cloud's token requests that name this site's oauthClientId.
+    ``worklog_page_size`` is the page size of ``/worklog/updated`` and ``/worklog/deleted``
+    (1000 in Jira).
     """
 
     def __init__(
@@ -133,32 +136,12 @@ class FakeJiraSite(AppChannel):
 
         Faults are checked before authentication, like a rate limiter in front of Jira, and a
         ``Retry-After`` header (delta-seconds or an HTTP date) is sent unless ``retry_after``
-        is None. ``respond_next`` scripts any other answer.
+        is None. ``script.add`` scripts any other answer.
         """
         message = "Rate limit exceeded." if status == 429 else "Injected failure."
         headers = {} if retry_after is None else {"Retry-After": retry_after}
-        self.respond_next(status, {"errorMessages": [message], "errors": {}}, headers=headers,
-                          times=count, path_prefix=path_prefix)
-
-    def respond_next(
-        self,
-        status: int,
-        body: Any = None,
-        *,
-        headers: dict[str, str] | None = None,
-        times: int = 1,
-        path_prefix: str | None = None,
-    ) -> None:
-        """Answer the next REST call(s) to a known route (under ``path_prefix``) with ``status``,
-        ``headers`` and ``body`` (None: empty, str: text, else JSON), before authentication.
-        Answers queue in order, so a test can script a sequence (429, 429, then the real one).
-        """
-        self.script.add(status, body, headers=headers, times=times, path_prefix=path_prefix)
-
-    def answer_next_grant(self, status: int, body: Any) -> None:
-        """Have the cloud's token endpoint answer the next grant request naming this site's
-        ``oauthClientId`` with ``status`` and ``body`` instead of checking it."""
-        self.grant_script.add(status, body)
+        self.script.add(status, {"errorMessages": [message], "errors": {}}, headers=headers,
+                        times=count, path_prefix=path_prefix)
 
     @property
     def grants(self) -> list[Grant]:

@@ -1,5 +1,6 @@
-"""A stand-in Connect app for the fake's self-tests: serves a descriptor, records what Jira
-posts, and signs REST calls back with PyJWT + atlassian_jwt (never the real app's code).
+"""A stand-in Connect app for the fake's self-tests and for tests that need an installation
+without the real app: serves a descriptor, records what Jira posts, and signs REST calls back
+with PyJWT + atlassian_jwt (never the real app's code).
 """
 
 from __future__ import annotations
