@@ -1,147 +1,40 @@
-"""Outbound sessions against a real local HTTP server that checks every JWT independently.
+"""Outbound sessions against the fake Jira, which checks every JWT independently of the app.
 
-The server verifies signatures with PyJWT and qsh with atlassian_jwt, records what it saw, and
-answers from a per-test script, so signing, origin refusal, retries and the OAuth grant are all
-observed from the receiving side.
+The fake verifies signatures with PyJWT and qsh with atlassian_jwt, records the verified claims
+of every request, and answers from a script where a test needs a 429, a 503 or a redirect; its
+OAuth server checks and records every JWT-bearer grant. So signing, origin refusal, retries and
+impersonation are all observed from the receiving side.
 """
 
-import json
-import threading
 import time
-from collections import deque
-from dataclasses import dataclass
-from dataclasses import field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler
-from http.server import ThreadingHTTPServer
-from urllib.parse import parse_qs
 
-import jwt as pyjwt
 import pytest
 import requests
-from atlassian_jwt.url_utils import hash_url
 
 from connect.client import BearerJiraSession
 from connect.client import ImpersonationError
 from connect.client import ImpersonationTokenCache
 from connect.client import SignedJiraSession
 from connect.client import retry_after_seconds
+from tests.fakejira.standin import APP_KEY
 
-APP_KEY = "com.example.ledgerline"
-SECRET = "jira-tenant-shared-secret-" + "0123456789abcdef" * 3
-OAUTH_CLIENT_ID = "oauth-client-1"
 CONTEXT = "/jira"
-
-
-@dataclass
-class Seen:
-    method: str
-    path: str
-    scheme: str
-    token: str
-    body: bytes
-    claims: dict = field(default_factory=dict)
-    problem: str | None = None
-
-
-class FakeAtlassian(ThreadingHTTPServer):
-    """A tenant site under ``/jira`` plus an OAuth authorization server under ``/oauth``."""
-
-    daemon_threads = True
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.origin = f"http://127.0.0.1:{self.server_port}"
-        self.base_url = self.origin + CONTEXT
-        self.oauth_url = self.origin + "/oauth"
-        self.seen: list[Seen] = []
-        self.script: deque = deque()
-        self.grants: list[dict] = []
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        body = self._body()
-        if self.path == "/oauth/oauth2/token":
-            self._reply(*self._grant(body))
-            return
-        self.server.seen.append(self._check(body))
-        script = self.server.script
-        self._reply(*(script.popleft() if script else (200, {}, {"accountId": "acc-1"})))
-
-    do_POST = do_PUT = do_DELETE = do_GET
-
-    def _body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding") == "chunked":
-            chunks = []
-            while size := int(self.rfile.readline().strip(), 16):
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-            self.rfile.readline()
-            return b"".join(chunks)
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
-    def _check(self, body: bytes) -> Seen:
-        scheme, _, token = self.headers.get("Authorization", "").partition(" ")
-        seen = Seen(self.command, self.path, scheme, token, body)
-        if scheme != "JWT":
-            return seen
-        try:
-            # Generous leeway: retry tests run on a fake clock that moves ahead of the real one.
-            seen.claims = pyjwt.decode(token, SECRET, algorithms=["HS256"], leeway=600)
-        except pyjwt.PyJWTError as exc:
-            seen.problem = f"signature: {exc}"
-            return seen
-        relative = self.path[len(CONTEXT) :] if self.path.startswith(CONTEXT) else self.path
-        if seen.claims.get("qsh") != hash_url(self.command, relative):
-            seen.problem = "qsh mismatch"
-        return seen
-
-    def _grant(self, body: bytes) -> tuple[int, dict, object]:
-        form = {key: values[0] for key, values in parse_qs(body.decode()).items()}
-        claims = pyjwt.decode(
-            form["assertion"],
-            SECRET,
-            algorithms=["HS256"],
-            audience=self.server.oauth_url,
-            options={"verify_iat": False, "verify_exp": False},
-        )
-        self.server.grants.append({"form": form, "claims": claims})
-        account = claims["sub"].rpartition(":")[2]
-        if account == "acc-refused":
-            return 401, {}, {"error": "unauthorized_client", "error_description": "nope"}
-        if account == "acc-garbage":
-            return 200, {}, "not json at all"
-        number = len(self.server.grants)
-        return (
-            200,
-            {},
-            {"access_token": f"user-token-{number}", "expires_in": 900, "token_type": "Bearer"},
-        )
-
-    def _reply(self, status: int, headers: dict, payload) -> None:
-        data = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+MYSELF = "/rest/api/3/myself"
 
 
 @pytest.fixture
-def server():
-    server = FakeAtlassian()
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def site(jira_site, stand_in_app):
+    """A site under a context path, so refusals outside the base URL's path are observable."""
+    stand_in_app.scopes = ("READ", "WRITE", "DELETE", "ACT_AS_USER")  # DELETE: worklog deletes
+    installed = jira_site(context_path=CONTEXT)
+    assert installed.install(stand_in_app.base_url).status_code == 204
+    return installed
+
+
+@pytest.fixture
+def issue(site):
+    return site.model.add_issue(site.model.add_project("ACME"), "Pay invoice")
 
 
 class FakeTime:
@@ -165,14 +58,14 @@ def fake_time():
 
 
 @pytest.fixture
-def make_signed(server, fake_time):
+def make_signed(site, fake_time):
     sessions = []
 
     def make(**kwargs) -> SignedJiraSession:
         session = SignedJiraSession(
             APP_KEY,
-            server.base_url,
-            SECRET,
+            site.url,
+            site.shared_secret,
             sleep=fake_time.sleep,
             clock=fake_time.clock,
             **kwargs,
@@ -190,9 +83,10 @@ def signed(make_signed):
     return make_signed()
 
 
-def assert_signed(seen: Seen) -> dict:
-    assert seen.scheme == "JWT"
-    assert seen.problem is None
+def assert_signed(seen) -> dict:
+    """The fake accepted the request's JWT: right secret, iss and qsh; returns its claims."""
+    assert seen.auth == "jwt"
+    assert seen.refusal is None
     assert seen.claims["iss"] == APP_KEY
     assert seen.claims["exp"] - seen.claims["iat"] == 180
     return seen.claims
@@ -201,56 +95,66 @@ def assert_signed(seen: Seen) -> dict:
 # --- signing ------------------------------------------------------------------------------------
 
 
-def test_get_with_params_is_signed_for_the_final_url(server, signed):
-    params = {"jql": "project = A ORDER BY key", "fields": ["summary", "status"], "q": "ü*~+&="}
-    response = signed.get(server.base_url + "/rest/api/3/search/jql", params=params)
-    assert response.status_code == 200
-    [seen] = server.seen
-    assert seen.path.startswith("/jira/rest/api/3/search/jql?jql=project")
+def test_get_with_params_is_signed_for_the_final_url(site, signed, issue):
+    params = {"jql": "project = ACME ORDER BY key", "fields": ["summary", "status"],
+              "q": "ü*~+&="}
+    response = signed.get(site.url + "/rest/api/3/search/jql", params=params)
+    assert response.status_code == 200, response.text
+    assert [found["key"] for found in response.json()["issues"]] == [issue.key]
+    [seen] = site.requests_log
+    assert seen.target.startswith("/jira/rest/api/3/search/jql?jql=project")
+    assert seen.query["q"] == "ü*~+&="
     assert_signed(seen)
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
-def test_body_methods_are_signed(server, signed, method):
-    url = server.base_url + "/rest/api/3/issue/ABC-1/worklog/10001"
-    response = signed.request(method, url, params={"notifyUsers": "false"}, json={"a": 1})
-    assert response.status_code == 200
-    [seen] = server.seen
-    assert seen.method == method
-    assert json.loads(seen.body) == {"a": 1}
+@pytest.mark.parametrize(("method", "status"), [("POST", 201), ("PUT", 200), ("DELETE", 204)])
+def test_body_methods_are_signed(site, signed, issue, method, status):
+    url = f"{site.url}/rest/api/3/issue/{issue.key}/worklog"
+    body = {"started": "2026-11-23T09:00:00.000+0000", "timeSpentSeconds": 1800}
+    if method != "POST":
+        url += f"/{site.model.add_worklog(issue, site.admin.account_id, 600).id}"
+    if method == "DELETE":
+        body = None
+    response = signed.request(method, url, params={"notifyUsers": "false"}, json=body)
+    assert response.status_code == status, response.text
+    [seen] = site.requests_log
+    assert (seen.method, seen.query, seen.body) == (method, {"notifyUsers": "false"}, body)
     assert_signed(seen)
 
 
-def test_awkward_path_is_signed_as_sent(server, signed):
-    signed.get(server.base_url + "/rest/api/3/issue/A&B/x%20y/")
-    [seen] = server.seen
-    assert seen.path == "/jira/rest/api/3/issue/A&B/x%20y/"
+def test_awkward_path_is_signed_as_sent(site, signed):
+    response = signed.get(site.url + "/rest/api/3/issue/A&B/x%20y/")
+    assert response.status_code == 404  # no such resource, but the JWT was accepted
+    [seen] = site.requests_log
+    assert seen.target == "/jira/rest/api/3/issue/A&B/x%20y/"
     assert_signed(seen)
 
 
-def test_every_request_gets_its_own_token(server, signed):
-    signed.get(server.base_url + "/rest/api/3/myself")
-    signed.get(server.base_url + "/rest/api/3/myself", params={"expand": "groups"})
-    first, second = server.seen
+def test_every_request_gets_its_own_token(site, signed):
+    signed.get(site.url + MYSELF)
+    signed.get(site.url + MYSELF, params={"expand": "groups"})
+    first, second = site.requests_log
     assert assert_signed(first)["qsh"] != assert_signed(second)["qsh"]
 
 
-def test_redirect_within_the_tenant_is_resigned(server, signed):
-    server.script.append((302, {"Location": "/jira/rest/api/3/other?x=1"}, {}))
-    assert signed.get(server.base_url + "/rest/api/3/first").status_code == 200
-    first, second = server.seen
-    assert second.path == "/jira/rest/api/3/other?x=1"
+def test_redirect_within_the_tenant_is_resigned(site, signed):
+    site.script.add(302, headers={"Location": f"{CONTEXT}{MYSELF}?expand=groups"})
+    response = signed.get(site.url + "/rest/api/3/serverInfo")
+    assert response.json()["accountId"] == site.app_user.account_id
+    first, second = site.requests_log
+    assert (first.status, second.status) == (302, 200)
+    assert second.target == "/jira/rest/api/3/myself?expand=groups"
     assert_signed(first)
     assert_signed(second)
 
 
-def test_redirect_to_another_origin_is_refused(server, signed):
-    # "localhost" reaches the same server, so a leaked token would show up in server.seen.
-    elsewhere = f"http://localhost:{server.server_port}/jira/steal"
-    server.script.append((302, {"Location": elsewhere}, {}))
+def test_redirect_to_another_origin_is_refused(site, signed):
+    # "localhost" reaches the same server, so a leaked token would show up in requests_log.
+    elsewhere = site.url.replace("127.0.0.1", "localhost") + MYSELF
+    site.script.add(302, headers={"Location": elsewhere})
     with pytest.raises(ValueError, match="another origin"):
-        signed.get(server.base_url + "/rest/api/3/first")
-    assert [seen.path for seen in server.seen] == ["/jira/rest/api/3/first"]
+        signed.get(site.url + "/rest/api/3/serverInfo")
+    assert [seen.path for seen in site.requests_log] == ["/rest/api/3/serverInfo"]
 
 
 @pytest.mark.parametrize(
@@ -262,75 +166,80 @@ def test_redirect_to_another_origin_is_refused(server, signed):
         "http://127.0.0.1:{port}/other/rest/api/3/myself",
         "http://127.0.0.1:{port}/jiraX/rest",
         "http://127.0.0.1:{port}/",
+        "http://127.0.0.1:{port}/rest/api/3/myself",
         "http://127.0.0.1:{port}/jira/../admin",
         "http://evil.example/jira/rest/api/3/myself",
         "http://127.0.0.1:{port}@evil.example/jira/rest",
     ],
 )
-def test_other_origins_and_paths_are_refused(server, signed, url):
+def test_other_origins_and_paths_are_refused(site, signed, url):
+    port = site.url.removesuffix(CONTEXT).rpartition(":")[2]
     with pytest.raises(ValueError):
-        signed.get(url.format(port=server.server_port))
-    assert server.seen == []
+        signed.get(url.format(port=port))
+    assert site.requests_log == []
 
 
 # --- rate limits --------------------------------------------------------------------------------
 
 
-def test_429_with_retry_after_then_200(server, signed, fake_time):
-    server.script.extend([(429, {"Retry-After": "2"}, {}), (200, {}, {"ok": True})])
-    response = signed.get(server.base_url + "/rest/api/3/myself")
-    assert response.json() == {"ok": True}
+def test_429_with_retry_after_then_200(site, signed, fake_time):
+    site.fail_next(1, status=429, retry_after="2")
+    response = signed.get(site.url + MYSELF)
+    assert response.json()["accountId"] == site.app_user.account_id
     assert fake_time.waits == [2.0]
-    first, second = server.seen
+    first, second = site.requests_log
+    assert (first.status, second.status) == (429, 200)
     assert assert_signed(second)["iat"] == assert_signed(first)["iat"] + 2
 
 
-def test_retry_after_http_date(server, signed, fake_time):
-    when = formatdate(fake_time.now + 5, usegmt=True)
-    server.script.extend([(503, {"Retry-After": when}, {}), (200, {}, {})])
-    assert signed.get(server.base_url + "/rest/api/3/myself").status_code == 200
+def test_retry_after_http_date(site, signed, fake_time):
+    site.fail_next(1, status=503, retry_after=formatdate(fake_time.now + 5, usegmt=True))
+    assert signed.get(site.url + MYSELF).status_code == 200
     [wait] = fake_time.waits
     assert 4 <= wait <= 5
 
 
-def test_503_without_retry_after_backs_off_with_jitter(server, make_signed, fake_time):
+def test_503_without_retry_after_backs_off_with_jitter(site, make_signed, fake_time):
     signed = make_signed(max_retries=6, max_backoff=5.0)
-    server.script.extend([(503, {}, {})] * 6 + [(200, {}, {})])
-    assert signed.get(server.base_url + "/rest/api/3/myself").status_code == 200
+    site.fail_next(6, status=503, retry_after=None)
+    assert signed.get(site.url + MYSELF).status_code == 200
     assert len(fake_time.waits) == 6
     for attempt, wait in enumerate(fake_time.waits):
         assert 0 <= wait <= min(5.0, 2**attempt)
-    assert len(server.seen) == 7
-    for seen in server.seen:
+    assert len(site.requests_log) == 7
+    for seen in site.requests_log:
         assert_signed(seen)
 
 
-def test_retries_are_bounded_and_return_the_last_response(server, make_signed, fake_time):
+def test_retries_are_bounded_and_return_the_last_response(site, make_signed, fake_time):
     signed = make_signed(max_retries=3)
-    server.script.extend([(429, {"Retry-After": "1"}, {"n": n}) for n in range(10)])
-    response = signed.get(server.base_url + "/rest/api/3/myself")
+    for n in range(10):
+        site.script.add(429, {"n": n}, headers={"Retry-After": "1"})
+    response = signed.get(site.url + MYSELF)
     assert response.status_code == 429
     assert response.json() == {"n": 3}
     assert fake_time.waits == [1.0, 1.0, 1.0]
-    assert len(server.seen) == 4
+    assert len(site.requests_log) == 4
 
 
-def test_retry_after_beyond_max_backoff_is_not_waited_for(server, signed, fake_time):
-    server.script.append((429, {"Retry-After": "120"}, {}))
-    assert signed.get(server.base_url + "/rest/api/3/myself").status_code == 429
+def test_retry_after_beyond_max_backoff_is_not_waited_for(site, signed, fake_time):
+    site.fail_next(1, status=429, retry_after="120")
+    assert signed.get(site.url + MYSELF).status_code == 429
     assert fake_time.waits == []
-    assert len(server.seen) == 1
+    assert len(site.requests_log) == 1
 
 
-def test_streamed_body_is_not_replayed(server, signed, fake_time):
-    server.script.append((429, {"Retry-After": "1"}, {}))
-    url = server.base_url + "/rest/api/3/issue/A-1/attachments"
-    response = signed.post(url, data=iter([b"part-1", b"part-2"]))
+def test_streamed_body_is_not_replayed(site, signed, fake_time, issue):
+    site.fail_next(1, status=429, retry_after="1")
+    url = f"{site.url}/rest/api/3/issue/{issue.key}/worklog"
+    parts = [b'{"started": "2026-11-23T09:00:00.000+0000", ', b'"timeSpentSeconds": 60}']
+    response = signed.post(url, data=iter(parts))
     assert response.status_code == 429
     assert fake_time.waits == []
-    [seen] = server.seen
-    assert seen.body == b"part-1part-2"
+    [seen] = site.requests_log
+    assert seen.body == {"started": "2026-11-23T09:00:00.000+0000", "timeSpentSeconds": 60}
     assert_signed(seen)
+    assert site.model.issue_worklogs(issue.id) == []
 
 
 @pytest.mark.parametrize(
@@ -360,68 +269,87 @@ def oauth_session():
 
 
 @pytest.fixture
-def impersonation(server, oauth_session, fake_time):
-    return ImpersonationTokenCache(server.oauth_url, session=oauth_session, clock=fake_time.clock)
+def impersonation(atlassian_cloud, oauth_session, fake_time):
+    return ImpersonationTokenCache(
+        atlassian_cloud.oauth_url, session=oauth_session, clock=fake_time.clock
+    )
 
 
-def token_for(cache, server, account_id="acc-1", **kwargs):
+@pytest.fixture
+def user(site):
+    return site.model.add_user("Ada Lovelace")
+
+
+def token_for(cache, site, account_id, **kwargs):
     return cache.token_for(
-        client_key="client-1",
-        oauth_client_id=OAUTH_CLIENT_ID,
-        shared_secret=SECRET,
-        base_url=server.base_url,
+        client_key=site.client_key,
+        oauth_client_id=site.oauth_client_id,
+        shared_secret=site.shared_secret,
+        base_url=site.url,
         account_id=account_id,
         **kwargs,
     )
 
 
-def test_grant_sends_a_correct_assertion(server, impersonation):
-    assert token_for(impersonation, server) == "user-token-1"
-    [grant] = server.grants
-    assert grant["form"]["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer"
-    assert grant["form"]["scope"] == "READ WRITE"
-    claims = grant["claims"]
-    assert claims["iss"] == f"urn:atlassian:connect:clientid:{OAUTH_CLIENT_ID}"
-    assert claims["sub"] == "urn:atlassian:connect:useraccountid:acc-1"
-    assert claims["tnt"] == server.base_url
-    assert claims["aud"] == server.oauth_url
+def test_grant_sends_a_correct_assertion(site, impersonation, user, atlassian_cloud):
+    token = token_for(impersonation, site, user.account_id)
+    [grant] = site.grants
+    assert grant.access_token == token
+    assert (grant.account_id, grant.scopes) == (user.account_id, {"READ", "WRITE"})
+    claims = grant.claims
+    assert claims["iss"] == f"urn:atlassian:connect:clientid:{site.oauth_client_id}"
+    assert claims["sub"] == f"urn:atlassian:connect:useraccountid:{user.account_id}"
+    assert claims["tnt"] == site.url
+    assert claims["aud"] == atlassian_cloud.oauth_url
     assert claims["exp"] - claims["iat"] == 60
 
 
-def test_grant_is_cached_until_expiry_minus_margin(server, impersonation, fake_time):
-    assert token_for(impersonation, server) == "user-token-1"
-    assert token_for(impersonation, server) == "user-token-1"
-    fake_time.now += 900 - 60 - 1
-    assert token_for(impersonation, server) == "user-token-1"
-    assert len(server.grants) == 1
+def test_grant_is_cached_until_expiry_minus_margin(
+    site, impersonation, user, fake_time, atlassian_cloud, monkeypatch
+):
+    # A short lifetime keeps the moved clock within the skew the token endpoint accepts.
+    monkeypatch.setattr(atlassian_cloud, "token_ttl", 70)
+    first = token_for(impersonation, site, user.account_id)
+    assert token_for(impersonation, site, user.account_id) == first
+    fake_time.now += 70 - 60 - 1
+    assert token_for(impersonation, site, user.account_id) == first
+    assert len(site.grants) == 1
     fake_time.now += 2
-    assert token_for(impersonation, server) == "user-token-2"
-    assert len(server.grants) == 2
+    second = token_for(impersonation, site, user.account_id)
+    assert second != first
+    assert [grant.access_token for grant in site.grants] == [first, second]
 
 
-def test_cache_is_per_user_and_scope_set(server, impersonation):
-    token_for(impersonation, server)
-    token_for(impersonation, server, scopes=["write", "read", "READ"])
-    assert len(server.grants) == 1
-    assert token_for(impersonation, server, scopes=("READ",)) == "user-token-2"
-    assert server.grants[1]["form"]["scope"] == "READ"
-    assert token_for(impersonation, server, account_id="acc-2") == "user-token-3"
+def test_cache_is_per_user_and_scope_set(site, impersonation, user):
+    first = token_for(impersonation, site, user.account_id)
+    assert token_for(impersonation, site, user.account_id,
+                     scopes=["write", "read", "READ"]) == first
+    assert len(site.grants) == 1
+    read_only = token_for(impersonation, site, user.account_id, scopes=("READ",))
+    assert site.grants[1].scopes == {"READ"}
+    other = site.model.add_user("Grace Hopper")
+    assert token_for(impersonation, site, other.account_id) not in (first, read_only)
+    assert [grant.account_id for grant in site.grants] == [user.account_id] * 2 + [
+        other.account_id]
 
 
-def test_refused_grant_raises_and_is_not_cached(server, impersonation):
+def test_refused_grant_raises_and_is_not_cached(site, impersonation):
     for _ in range(2):
         with pytest.raises(ImpersonationError) as caught:
-            token_for(impersonation, server, account_id="acc-refused")
-        assert caught.value.status == 401
-        assert "unauthorized_client" in caught.value.message
-        assert "nope" not in caught.value.message
-    assert len(server.grants) == 2
+            token_for(impersonation, site, "no-such-user")
+        assert caught.value.status == 400
+        assert "invalid_grant" in caught.value.message
+        assert "sub must be" not in caught.value.message  # the description is not echoed
+    assert [request.status for request in site.token_requests] == [400, 400]
 
 
-def test_malformed_grant_response(server, impersonation):
+def test_malformed_grant_response(site, impersonation, user):
+    site.grant_script.add(200, "not json at all")
     with pytest.raises(ImpersonationError) as caught:
-        token_for(impersonation, server, account_id="acc-garbage")
+        token_for(impersonation, site, user.account_id)
     assert caught.value.status == 200
+    assert [request.status for request in site.token_requests] == [200]
+    assert site.grants == []
 
 
 def test_unreachable_token_endpoint(oauth_session):
@@ -430,7 +358,7 @@ def test_unreachable_token_endpoint(oauth_session):
         cache.token_for(
             client_key="c",
             oauth_client_id="o",
-            shared_secret=SECRET,
+            shared_secret="unused-shared-secret-" + "0123456789abcdef" * 2,
             base_url="https://x.atlassian.net",
             account_id="a",
         )
@@ -438,10 +366,10 @@ def test_unreachable_token_endpoint(oauth_session):
 
 
 @pytest.fixture
-def bearer(server, impersonation, fake_time):
+def bearer(site, impersonation, user, fake_time):
     session = BearerJiraSession(
-        server.base_url,
-        lambda: token_for(impersonation, server),
+        site.url,
+        lambda: token_for(impersonation, site, user.account_id),
         sleep=fake_time.sleep,
         clock=fake_time.clock,
     )
@@ -449,18 +377,20 @@ def bearer(server, impersonation, fake_time):
     session.close()
 
 
-def test_bearer_session_sends_the_user_token(server, bearer, fake_time):
-    server.script.append((429, {"Retry-After": "1"}, {}))
-    assert bearer.get(server.base_url + "/rest/api/3/myself").status_code == 200
-    assert [(seen.scheme, seen.token) for seen in server.seen] == [
-        ("Bearer", "user-token-1"),
-        ("Bearer", "user-token-1"),
+def test_bearer_session_sends_the_user_token(site, bearer, user, fake_time):
+    site.fail_next(1, status=429, retry_after="1")
+    response = bearer.get(site.url + MYSELF)
+    assert response.json()["accountId"] == user.account_id
+    assert [(seen.auth, seen.account_id, seen.status) for seen in site.requests_log] == [
+        ("bearer", user.account_id, 429),
+        ("bearer", user.account_id, 200),
     ]
+    assert len(site.grants) == 1  # both attempts carried the one cached token
     assert fake_time.waits == [1.0]
 
 
-def test_bearer_session_refuses_other_origins(server, bearer):
+def test_bearer_session_refuses_other_origins(site, bearer):
     with pytest.raises(ValueError):
-        bearer.get(f"http://localhost:{server.server_port}/jira/rest/api/3/myself")
-    assert server.seen == []
-    assert server.grants == []
+        bearer.get(site.url.replace("127.0.0.1", "localhost") + MYSELF)
+    assert site.requests_log == []
+    assert site.token_requests == []

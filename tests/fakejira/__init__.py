@@ -2,7 +2,9 @@
 
 - ``AtlassianCloud`` (cloud.py): the install-keys CDN and the OAuth server, plus ``new_site``.
 - ``FakeJiraSite`` (site.py): one site — install handshake and lifecycle (lifecycle.py),
-  strict JWT/Bearer authentication (auth.py), REST v3 routes (routes/) over a ``JiraModel``.
+  strict JWT/Bearer authentication (auth.py), REST v3 routes (routes/) over a ``JiraModel``,
+  scripted answers for fault injection (server.py ``Script``) and a log of every request
+  with its verified claims.
 - ``JiraModel`` (model.py + issue_store.py, worklog_store.py, seeding.py): thread-safe
   in-memory data and the helpers tests use; payloads.py renders REST and webhook JSON.
 

@@ -9,7 +9,9 @@ endpoint issued for this site; the call then acts as that user. Everything else 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field
 from typing import TYPE_CHECKING
+from typing import Any
 
 import jwt
 from werkzeug.wrappers import Request
@@ -27,11 +29,15 @@ LEEWAY_SECONDS = 30
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Who a REST call acts as: the app's own user (``jwt``) or an impersonated user."""
+    """Who a REST call acts as: the app's own user (``jwt``) or an impersonated user.
+
+    ``claims`` are the verified claims of the app's JWT (empty for a Bearer token).
+    """
 
     kind: str
     account_id: str
     scopes: frozenset[str]
+    claims: dict[str, Any] = field(default_factory=dict)
 
 
 def authenticate(site: FakeJiraSite, request: Request) -> Caller:
@@ -74,7 +80,7 @@ def _app_caller(site: FakeJiraSite, request: Request, token: str) -> Caller:
     expected = query_hash(request.method, request_target(request), site.url)
     if claims["qsh"] != expected:
         raise _unauthorized("JWT qsh does not match the request.")
-    return Caller("jwt", site.app_user.account_id, descriptor.scopes)
+    return Caller("jwt", site.app_user.account_id, descriptor.scopes, claims)
 
 
 def _user_caller(site: FakeJiraSite, token: str) -> Caller:

@@ -18,6 +18,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response
 
+from .auth import LEEWAY_SECONDS
 from .scopes import covers
 from .server import BackgroundServer
 from .server import json_response
@@ -34,13 +35,26 @@ MAX_ASSERTION_LIFETIME = 60
 
 @dataclass(slots=True)
 class Grant:
-    """An access token the OAuth endpoint issued: who it acts as, on which site, until when."""
+    """An access token the OAuth endpoint issued: who it acts as, on which site, until when,
+    and the verified claims of the assertion the app sent for it."""
 
     access_token: str
     client_key: str
     account_id: str
     scopes: frozenset[str]
     expires_at: float
+    claims: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRequest:
+    """One POST to the token endpoint: the site its assertion named (None if none did), the
+    status answered, the grant issued or the ``error_description`` of a refusal."""
+
+    client_key: str | None
+    status: int
+    grant: Grant | None
+    refusal: str | None
 
 
 class _GrantRefused(Exception):
@@ -62,7 +76,7 @@ class AtlassianCloud:
         self.sites: dict[str, FakeJiraSite] = {}
         self._tokens: dict[str, Grant] = {}
         self._lock = threading.Lock()
-        self.grant_log: list[Grant] = []
+        self.token_requests: list[TokenRequest] = []
         self.key_fetches: list[str] = []
         self.token_ttl = 900
         self._routes = Map([
@@ -81,6 +95,11 @@ class AtlassianCloud:
         return self.url
 
     @property
+    def grant_log(self) -> list[Grant]:
+        """The access tokens issued, oldest first."""
+        return [r.grant for r in self.token_requests if r.grant is not None]
+
+    @property
     def grants(self) -> int:
         """How many access tokens were issued (to assert the app caches them)."""
         return len(self.grant_log)
@@ -96,9 +115,12 @@ class AtlassianCloud:
         """The signing key for ``kid`` (the current one by default or when ``kid`` is unknown)."""
         return self._keys.get(kid or self.kid) or self._keys[self.kid]
 
-    def new_site(self, name: str = "acme", *, app_key: str = "ledgerline") -> FakeJiraSite:
-        """Start a Jira site registered with this cloud; ``app_key`` names its app user."""
-        site = FakeJiraSite(self, name, app_key=app_key)
+    def new_site(
+        self, name: str = "acme", *, app_key: str = "ledgerline", context_path: str = ""
+    ) -> FakeJiraSite:
+        """Start a Jira site registered with this cloud; ``app_key`` names its app user and
+        ``context_path`` is the path its REST API is served under (none in Jira Cloud)."""
+        site = FakeJiraSite(self, name, app_key=app_key, context_path=context_path)
         self.sites[site.client_key] = site
         return site
 
@@ -146,30 +168,42 @@ class AtlassianCloud:
         return Response(public_pem(key), content_type="text/plain")
 
     def _token(self, request: Request) -> Response:
+        assertion = request.form.get("assertion", "")
+        site = self._site_for_issuer(_unverified_issuer(assertion))
+        client_key = site.client_key if site else None
+        scripted = site.grant_script.take(request.path) if site else None
+        if scripted is not None:
+            self._log(TokenRequest(client_key, scripted.status_code, None, None))
+            return scripted
         try:
-            grant = self._grant(request.form)
+            grant = self._grant(request.form, assertion, site)
         except _GrantRefused as refusal:
+            self._log(TokenRequest(client_key, 400, None, str(refusal)))
             body = {"error": "invalid_grant", "error_description": str(refusal)}
             return json_response(body, 400)
         with self._lock:
             self._tokens[grant.access_token] = grant
-            self.grant_log.append(grant)
+        self._log(TokenRequest(client_key, 200, grant, None))
         body = {"access_token": grant.access_token, "expires_in": self.token_ttl,
                 "token_type": "Bearer"}
         return json_response(body)
 
-    def _grant(self, form: Any) -> Grant:
+    def _log(self, token_request: TokenRequest) -> None:
+        with self._lock:
+            self.token_requests.append(token_request)
+
+    def _grant(self, form: Any, assertion: str, site: FakeJiraSite | None) -> Grant:
         if form.get("grant_type") != GRANT_TYPE:
             raise _GrantRefused(f"grant_type must be {GRANT_TYPE}")
-        assertion = form.get("assertion", "")
         try:
-            unverified = jwt.decode(assertion, options={"verify_signature": False})
             algorithm = jwt.get_unverified_header(assertion).get("alg")
         except jwt.PyJWTError as error:
             raise _GrantRefused(f"assertion is not a JWT: {error}") from None
         if algorithm != "HS256":
             raise _GrantRefused("assertion must be signed with HS256")
-        site = self._site_for_client_id(str(unverified.get("iss", "")))
+        if site is None:
+            raise _GrantRefused(
+                f"iss must be {CLIENT_ID_PREFIX}<oauthClientId> of an enabled installation")
         claims = _verify_assertion(assertion, site.shared_secret or "", self.oauth_url)
         if claims["tnt"] != site.url:
             raise _GrantRefused(f"tnt must be the site base URL {site.url}")
@@ -179,22 +213,33 @@ class AtlassianCloud:
             raise _GrantRefused(f"sub must be {ACCOUNT_PREFIX}<accountId> of an active user")
         scopes = _requested_scopes(form.get("scope", ""), site.app_descriptor.scopes)
         return Grant(secrets.token_urlsafe(32), site.client_key, account_id, scopes,
-                     time.time() + self.token_ttl)
+                     time.time() + self.token_ttl, claims)
 
-    def _site_for_client_id(self, issuer: str) -> FakeJiraSite:
+    def _site_for_issuer(self, issuer: str) -> FakeJiraSite | None:
+        """The enabled installation whose oauthClientId the assertion's ``iss`` names."""
         if not issuer.startswith(CLIENT_ID_PREFIX):
-            raise _GrantRefused(f"iss must be {CLIENT_ID_PREFIX}<oauthClientId>")
+            return None
         client_id = issuer.removeprefix(CLIENT_ID_PREFIX)
         for site in list(self.sites.values()):
             if site.oauth_client_id == client_id and site.installed and site.enabled:
                 return site
-        raise _GrantRefused("no enabled installation has this oauthClientId")
+        return None
+
+
+def _unverified_issuer(assertion: str) -> str:
+    """The ``iss`` claim before any check: it says which site's secret verifies the rest."""
+    try:
+        claims = jwt.decode(assertion, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return ""
+    return str(claims.get("iss", ""))
 
 
 def _verify_assertion(assertion: str, secret: str, audience: str) -> dict[str, Any]:
     try:
+        # The same clock skew as Jira's REST authentication tolerates.
         claims = jwt.decode(
-            assertion, secret, algorithms=["HS256"], audience=audience,
+            assertion, secret, algorithms=["HS256"], audience=audience, leeway=LEEWAY_SECONDS,
             options={"require": ["iss", "sub", "aud", "tnt", "iat", "exp"]},
         )
     except jwt.InvalidAudienceError:

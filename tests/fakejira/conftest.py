@@ -7,7 +7,7 @@ simply take precedence inside this directory.
 
 from .fixtures import atlassian_cloud
 from .fixtures import jira_site
+from .fixtures import stand_in_app
 from .standin import site
-from .standin import stand_in_app
 
 __all__ = ["atlassian_cloud", "jira_site", "site", "stand_in_app"]

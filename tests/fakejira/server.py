@@ -1,5 +1,5 @@
 """HTTP plumbing shared by the fake services: a background werkzeug server, JSON replies,
-Jira-shaped errors and a route table that route modules fill in.
+Jira-shaped errors, scripted responses and a route table that route modules fill in.
 """
 
 from __future__ import annotations
@@ -72,6 +72,57 @@ class ApiError(Exception):
     def response(self) -> Response:
         body = {"errorMessages": self.messages, "errors": self.errors}
         return json_response(body, self.status, self.headers)
+
+
+@dataclass(slots=True)
+class _Canned:
+    remaining: int
+    status: int
+    body: Any
+    headers: dict[str, str]
+    path_prefix: str | None
+
+    def response(self) -> Response:
+        if self.body is None:
+            return Response(status=self.status, headers=self.headers)
+        if isinstance(self.body, str):
+            return Response(self.body, self.status, self.headers, content_type="text/plain")
+        return json_response(self.body, self.status, self.headers)
+
+
+class Script:
+    """Canned answers a server gives, in order, before it handles a request (fault injection).
+
+    Thread-safe; an answer with ``path_prefix`` is given only to requests under that path.
+    """
+
+    def __init__(self) -> None:
+        self._canned: list[_Canned] = []
+        self._lock = threading.Lock()
+
+    def add(
+        self,
+        status: int,
+        body: Any = None,
+        *,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+        path_prefix: str | None = None,
+    ) -> None:
+        """Queue ``times`` answers: ``body`` None is empty, a str is sent as text, else JSON."""
+        with self._lock:
+            self._canned.append(_Canned(times, status, body, dict(headers or {}), path_prefix))
+
+    def take(self, path: str) -> Response | None:
+        """The next canned answer for ``path``, or None to handle the request normally."""
+        with self._lock:
+            for canned in self._canned:
+                if canned.path_prefix is None or path.startswith(canned.path_prefix):
+                    canned.remaining -= 1
+                    if canned.remaining <= 0:
+                        self._canned.remove(canned)
+                    return canned.response()
+        return None
 
 
 @dataclass(frozen=True, slots=True)

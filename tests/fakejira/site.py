@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ from werkzeug.wrappers import Response
 
 from .auth import Caller
 from .auth import authenticate
+from .auth import request_target
 from .lifecycle import AppChannel
 from .lifecycle import AppDescriptor
 from .lifecycle import LifecycleRequest
@@ -27,10 +27,13 @@ from .scopes import covers
 from .server import ApiError
 from .server import BackgroundServer
 from .server import Endpoint
+from .server import Script
 from .server import json_response
 
 if TYPE_CHECKING:
     from .cloud import AtlassianCloud
+    from .cloud import Grant
+    from .cloud import TokenRequest
 
 # One routing map for every site: werkzeug rules bind to a single map, and binding per request
 # is what makes it site-specific.
@@ -39,23 +42,23 @@ _API = Map([rule for table in ROUTE_TABLES for rule in table.rules])
 
 @dataclass(frozen=True, slots=True)
 class ApiRequest:
-    """One inbound REST call as the site saw it (``auth`` is the scheme the caller sent)."""
+    """One inbound REST call as the site saw it (``auth`` is the scheme the caller sent).
+
+    ``path`` is relative to the site's context path, ``target`` the path and query as sent.
+    Every call is authenticated for this record, even one answered by a script or a 404:
+    ``claims`` are the verified JWT claims, ``refusal`` why Jira would answer 401.
+    """
 
     method: str
     path: str
+    target: str
     query: dict[str, str]
     auth: str | None
     account_id: str | None
     status: int
     body: Any
-
-
-@dataclass(slots=True)
-class _Fault:
-    remaining: int
-    status: int
-    retry_after: str | None
-    path_prefix: str | None
+    claims: dict[str, Any] | None
+    refusal: str | None
 
 
 @dataclass(slots=True)
@@ -89,11 +92,17 @@ class FakeJiraSite(AppChannel):
     """A Jira site on ``url``; create it with ``AtlassianCloud.new_site``.
 
     The installation handshake, lifecycle events, request signing and webhooks come from
-    ``AppChannel``; the REST API is served from ``routes/``. ``worklog_page_size`` is the page
-    size of ``/worklog/updated`` and ``/worklog/deleted`` (1000 in Jira).
+    ``AppChannel``; the REST API is served from ``routes/``, under ``context_path`` if given
+    (as a Jira behind a path prefix: ``url`` ends with it). ``script`` answers REST calls to
+    known routes before authentication (``fail_next`` is its rate-limit shorthand), and
+    ``grant_script`` answers the cloud's token requests that name this site's oauthClientId.
+    ``worklog_page_size`` is the page size of ``/worklog/updated`` and ``/worklog/deleted``
+    (1000 in Jira).
     """
 
-    def __init__(self, cloud: AtlassianCloud, name: str, *, app_key: str) -> None:
+    def __init__(
+        self, cloud: AtlassianCloud, name: str, *, app_key: str, context_path: str = ""
+    ) -> None:
         self.cloud = cloud
         self.name = name
         self.client_key = f"jira:{uuid.uuid4()}"
@@ -107,10 +116,11 @@ class FakeJiraSite(AppChannel):
         self.last_install_request: LifecycleRequest | None = None
         self.requests_log: list[ApiRequest] = []
         self.worklog_page_size = 1000
-        self._faults: list[_Fault] = []
-        self._faults_lock = threading.Lock()
+        self.script = Script()
+        self.grant_script = Script()
+        self.context_path = context_path.rstrip("/")
         self._server = BackgroundServer(self._wsgi, f"fake-jira-{name}")
-        self.url = self._server.url
+        self.url = self._server.url + self.context_path
         self.model = JiraModel(self.url)
         self.app_user = self.model.add_user(app_key, account_type="app")
         self.admin = self.model.add_user(f"{name} admin", admin=True)
@@ -125,23 +135,45 @@ class FakeJiraSite(AppChannel):
         """Answer the next ``count`` REST calls (under ``path_prefix``) with ``status``.
 
         Faults are checked before authentication, like a rate limiter in front of Jira, and a
-        ``Retry-After`` header is sent unless ``retry_after`` is None.
+        ``Retry-After`` header (delta-seconds or an HTTP date) is sent unless ``retry_after``
+        is None. ``script.add`` scripts any other answer.
         """
-        with self._faults_lock:
-            self._faults.append(_Fault(count, status, retry_after, path_prefix))
+        message = "Rate limit exceeded." if status == 429 else "Injected failure."
+        headers = {} if retry_after is None else {"Retry-After": retry_after}
+        self.script.add(status, {"errorMessages": [message], "errors": {}}, headers=headers,
+                        times=count, path_prefix=path_prefix)
+
+    @property
+    def grants(self) -> list[Grant]:
+        """The access tokens the cloud issued for this site, oldest first."""
+        return [g for g in self.cloud.grant_log if g.client_key == self.client_key]
+
+    @property
+    def token_requests(self) -> list[TokenRequest]:
+        """Every grant request whose assertion named this site, answered or refused."""
+        return [r for r in self.cloud.token_requests if r.client_key == self.client_key]
 
     def close(self) -> None:
         self._server.close()
         self.cloud.sites.pop(self.client_key, None)
 
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
+        inside = self._enter_context_path(environ)
         request = Request(environ)
         caller: Caller | None = None
+        refusal: ApiError | None = None
         try:
+            caller = authenticate(self, request)
+        except ApiError as error:
+            refusal = error
+        try:
+            if not inside:
+                raise NotFound()
             endpoint, values = _API.bind_to_environ(environ).match()
-            response = self._take_fault(request.path)
+            response = self.script.take(request.path)
             if response is None:
-                caller = authenticate(self, request)
+                if refusal is not None:
+                    raise refusal
                 response = self._dispatch(endpoint, request, caller, values)
         except NotFound:
             response = ApiError(404, f"No resource at {request.path}.").response()
@@ -149,8 +181,18 @@ class FakeJiraSite(AppChannel):
             response = ApiError(405, f"{request.method} is not allowed here.").response()
         except ApiError as error:
             response = error.response()
-        self._record(request, caller, response.status_code)
+        self._record(request, caller, refusal, response.status_code)
         return response(environ, start_response)
+
+    def _enter_context_path(self, environ: dict[str, Any]) -> bool:
+        """Move the context path into SCRIPT_NAME; False if the request is outside it."""
+        path = environ.get("PATH_INFO", "")
+        prefix = self.context_path
+        if path != prefix and not path.startswith(prefix + "/"):
+            return False
+        environ["SCRIPT_NAME"] = prefix
+        environ["PATH_INFO"] = path[len(prefix):]
+        return True
 
     def _dispatch(
         self, endpoint: Endpoint, request: Request, caller: Caller, values: dict[str, Any]
@@ -160,33 +202,26 @@ class FakeJiraSite(AppChannel):
         result = endpoint.handler(ApiCall(self, request, caller), **values)
         return result if isinstance(result, Response) else json_response(result)
 
-    def _take_fault(self, path: str) -> Response | None:
-        with self._faults_lock:
-            for fault in self._faults:
-                if fault.path_prefix is None or path.startswith(fault.path_prefix):
-                    fault.remaining -= 1
-                    if fault.remaining <= 0:
-                        self._faults.remove(fault)
-                    break
-            else:
-                return None
-        headers = {} if fault.retry_after is None else {"Retry-After": fault.retry_after}
-        message = "Rate limit exceeded." if fault.status == 429 else "Injected failure."
-        return ApiError(fault.status, message, headers=headers).response()
-
-    def _record(self, request: Request, caller: Caller | None, status: int) -> None:
+    def _record(
+        self, request: Request, caller: Caller | None, refusal: ApiError | None, status: int
+    ) -> None:
         scheme = request.headers.get("Authorization", "").partition(" ")[0]
         auth = {"JWT": "jwt", "Bearer": "bearer"}.get(scheme)
+        # Read whatever arrived, also a chunked body (which has no Content-Length).
+        data = request.get_data(as_text=True)
         try:
-            body = json.loads(request.get_data(as_text=True)) if request.content_length else None
+            body = json.loads(data) if data else None
         except ValueError:
             body = None
         self.requests_log.append(ApiRequest(
             method=request.method,
             path=request.path,
+            target=request_target(request),
             query=request.args.to_dict(),
             auth=auth,
             account_id=caller.account_id if caller and caller.kind == "bearer" else None,
             status=status,
             body=body,
+            claims=caller.claims if caller and caller.kind == "jwt" else None,
+            refusal=refusal.messages[0] if refusal else None,
         ))

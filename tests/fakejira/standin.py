@@ -1,5 +1,6 @@
-"""A stand-in Connect app for the fake's self-tests: serves a descriptor, records what Jira
-posts, and signs REST calls back with PyJWT + atlassian_jwt (never the real app's code).
+"""A stand-in Connect app for the fake's self-tests and for tests that need an installation
+without the real app: serves a descriptor, records what Jira posts, and signs REST calls back
+with PyJWT + atlassian_jwt (never the real app's code).
 """
 
 from __future__ import annotations
@@ -7,7 +8,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,13 +94,6 @@ def call_as_app(site: FakeJiraSite, method: str, path: str, **kwargs: Any) -> re
     """A correctly signed REST call from the app to the site."""
     headers = {"Authorization": f"JWT {app_token(site, method, path)}"}
     return requests.request(method, site.url + path, headers=headers, timeout=10, **kwargs)
-
-
-@pytest.fixture
-def stand_in_app() -> Iterator[StandInApp]:
-    app = StandInApp()
-    yield app
-    app.close()
 
 
 @pytest.fixture

@@ -208,3 +208,27 @@ def test_iframe_token_carries_the_user_and_qsh(site):
     claims = jwt.decode(token, site.shared_secret, algorithms=["HS256"])
     assert claims["sub"] == site.admin.account_id
     assert claims["qsh"] == hash_url("GET", "/panels/issue?issueKey=A-1")
+
+
+def test_scripted_answers_come_first_and_auth_is_still_recorded(site):
+    site.script.add(302, headers={"Location": "/elsewhere"}, path_prefix=MYSELF)
+    forged = jwt.encode({"iss": APP_KEY, "iat": int(time.time()), "exp": int(time.time()) + 60,
+                         "qsh": hash_url("GET", MYSELF)}, "wrong-secret-" * 3, algorithm="HS256")
+    scripted = requests.get(site.url + MYSELF, headers={"Authorization": f"JWT {forged}"},
+                            allow_redirects=False, timeout=5)
+    assert (scripted.status_code, scripted.headers["Location"]) == (302, "/elsewhere")
+    assert call_as_app(site, "GET", MYSELF).status_code == 200
+    refused, accepted = site.requests_log
+    assert (refused.claims, refused.refusal.startswith("JWT rejected")) == (None, True)
+    assert (accepted.claims["qsh"], accepted.refusal) == (hash_url("GET", MYSELF), None)
+
+
+def test_a_context_path_site_serves_only_below_it(jira_site, stand_in_app):
+    site = jira_site(context_path="/jira")
+    assert site.install(stand_in_app.base_url).status_code == 204
+    assert site.url.endswith("/jira")
+    assert call_as_app(site, "GET", MYSELF).status_code == 200
+    outside = requests.get(site.url.removesuffix("/jira") + MYSELF, timeout=5)
+    assert outside.status_code == 404
+    assert [(r.path, r.target) for r in site.requests_log] == [
+        (MYSELF, "/jira" + MYSELF), (MYSELF, MYSELF)]
