@@ -37,9 +37,10 @@ from addon.models.base import utcnow
 FILL_CHUNK = 1000
 
 
-def known_issue_events(model, issues: int, per_issue: int) -> list[tuple[str, dict]]:
+def known_issue_events(model, issues: int, per_issue: int,
+                       project_key: str = "KNOWN") -> list[tuple[str, dict]]:
     user = model.add_user("Ada")
-    project = model.add_project("KNOWN")
+    project = model.add_project(project_key)
     created = [model.add_issue(project, f"Issue {n}") for n in range(issues)]
     events = [("jira:issue_created", model.issue_event_payload(i, "jira:issue_created"))
               for i in created]
