@@ -37,9 +37,10 @@ from addon.models.base import utcnow
 FILL_CHUNK = 1000
 
 
-def _known_issue_events(model, issues: int, per_issue: int) -> list[tuple[str, dict]]:
+def known_issue_events(model, issues: int, per_issue: int,
+                       project_key: str = "KNOWN") -> list[tuple[str, dict]]:
     user = model.add_user("Ada")
-    project = model.add_project("KNOWN")
+    project = model.add_project(project_key)
     created = [model.add_issue(project, f"Issue {n}") for n in range(issues)]
     events = [("jira:issue_created", model.issue_event_payload(i, "jira:issue_created"))
               for i in created]
@@ -58,7 +59,7 @@ def _unknown_issue_events(model, issues: int) -> list[tuple[str, dict]]:
         "worklog_created")) for n in range(issues)]
 
 
-def _fill(database, tenant_id: int, events: list[tuple[str, dict]]) -> None:
+def fill(database, tenant_id: int, events: list[tuple[str, dict]]) -> None:
     for start in range(0, len(events), FILL_CHUNK):
         with database.transaction(tenant_id=tenant_id) as session:
             for event_type, payload in events[start:start + FILL_CHUNK]:
@@ -85,7 +86,7 @@ def _worker(config: dict, tenant_id: int, start: multiprocessing.Event) -> None:
         database.dispose()
 
 
-def _drain(config: dict, tenant_id: int, workers: int) -> float:
+def drain(config: dict, tenant_id: int, workers: int) -> float:
     context = multiprocessing.get_context("spawn")
     start = context.Event()
     processes = [context.Process(target=_worker, args=(config, tenant_id, start))
@@ -101,7 +102,7 @@ def _drain(config: dict, tenant_id: int, workers: int) -> float:
     return time.perf_counter() - started
 
 
-def _check(database: Database, tenant_id: int, expected_done: int) -> None:
+def check_applied_once(database: Database, tenant_id: int, expected_done: int) -> None:
     with database.transaction(tenant_id=tenant_id) as session:
         done = session.scalar(select(func.count(InboxEvent.id))
                               .where(InboxEvent.status == "done", InboxEvent.attempts == 1))
@@ -126,17 +127,17 @@ def _run(cloud, backend, name: str, sizes: dict, workers: int) -> list[float]:
         assert site.install(server.url).status_code == 204
         tenant_id = app.extensions["ledgerline.tenants"].find(site.client_key).tenant_id
         lines, rates = [], []
-        known = _known_issue_events(site.model, sizes["issues"], sizes["per_issue"])
-        _fill(database, tenant_id, known)
-        seconds = _drain(config, tenant_id, workers)
-        _check(database, tenant_id, len(known))
+        known = known_issue_events(site.model, sizes["issues"], sizes["per_issue"])
+        fill(database, tenant_id, known)
+        seconds = drain(config, tenant_id, workers)
+        check_applied_once(database, tenant_id, len(known))
         rates.append(len(known) / seconds)
         lines.append(f"  {workers} worker(s), known issues:   {len(known) / seconds:6.0f} "
                      f"events/s ({len(known)} in {seconds:.1f} s)")
         unknown = _unknown_issue_events(site.model, sizes["unknown"])
-        _fill(database, tenant_id, unknown)
-        seconds = _drain(config, tenant_id, workers)
-        _check(database, tenant_id, len(known) + len(unknown))
+        fill(database, tenant_id, unknown)
+        seconds = drain(config, tenant_id, workers)
+        check_applied_once(database, tenant_id, len(known) + len(unknown))
         lines.append(f"  {workers} worker(s), unknown issues: {len(unknown) / seconds:6.0f} "
                      f"events/s ({len(unknown)} in {seconds:.1f} s, issues fetched from Jira)")
         server.stop()

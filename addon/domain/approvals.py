@@ -326,6 +326,13 @@ def locking_approval(session: Session, author: str, day: date) -> TimesheetAppro
         TimesheetApproval.status.in_(LOCKING_APPROVAL_STATES)).limit(1))
 
 
+def locking_approvals_of(session: Session, authors: list[str]) -> list[TimesheetApproval]:
+    """Every IN_REVIEW or APPROVED timesheet of ``authors`` (a sync batch asks once)."""
+    return list(session.scalars(select(TimesheetApproval).where(
+        TimesheetApproval.account_id.in_(authors),
+        TimesheetApproval.status.in_(LOCKING_APPROVAL_STATES))))
+
+
 def reopen_for_jira(session: Session, approval: TimesheetApproval, *, actor: str,
                     reason: str, now: datetime) -> None:
     """A resolved discrepancy kept Jira's version: the person's period opens again."""

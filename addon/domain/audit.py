@@ -116,16 +116,32 @@ def record(session: Session, *, tenant_id: int, entity_type: str, entity_id: str
            action: str, changes: list[dict], parent_id: str | None = None,
            now: datetime | None = None) -> None:
     """Append one (unsealed) entry in the session's transaction; sealed at commit."""
+    _insert_entries(session, [_entry(session, tenant_id=tenant_id, entity_type=entity_type,
+                                     entity_id=entity_id, action=action, changes=changes,
+                                     parent_id=parent_id, now=now)])
+
+
+def _entry(session: Session, *, tenant_id: int, entity_type: str, entity_id: str,
+           action: str, changes: list[dict], parent_id: str | None,
+           now: datetime | None) -> dict:
     actor = session.info.get(ACTOR_KEY, SYSTEM_JOB)
     if action in ("Created", "Updated") and actor.source in ("webhook", "job"):
         action = "Synced"
     stamp = {"created_at": now} if now is not None else {}  # else the column's default
-    session.connection().execute(AuditEntry.__table__.insert(), [{
-        "tenant_id": tenant_id, **stamp,
-        "actor_type": actor.kind, "actor_id": actor.account_id, "source": actor.source,
-        "entity_type": entity_type, "entity_id": entity_id, "parent_id": parent_id,
-        "action": action, "changes": changes}])
-    session.info.setdefault(_UNSEALED_KEY, set()).add(tenant_id)
+    return {"tenant_id": tenant_id, **stamp,
+            "actor_type": actor.kind, "actor_id": actor.account_id, "source": actor.source,
+            "entity_type": entity_type, "entity_id": entity_id, "parent_id": parent_id,
+            "action": action, "changes": changes}
+
+
+def _insert_entries(session: Session, entries: list[dict]) -> None:
+    """One statement for all of a flush's entries (a batch of synced worklogs: one INSERT).
+
+    The entries share their keys: a flush's are all stamped by the column's default."""
+    if not entries:
+        return
+    session.connection().execute(AuditEntry.__table__.insert(), entries)
+    session.info.setdefault(_UNSEALED_KEY, set()).update(e["tenant_id"] for e in entries)
 
 
 def _changes(obj, ignored: frozenset[str], *, created: bool, deleted: bool) -> list[dict]:
@@ -157,6 +173,7 @@ def _entity_id(obj) -> str:
 
 
 def _audit_flush(session: Session, _flush_context) -> None:
+    entries = []
     for objects, kind in ((session.new, "Created"), (session.dirty, "Updated"),
                           (session.deleted, "Deleted")):
         for obj in list(objects):
@@ -172,9 +189,12 @@ def _audit_flush(session: Session, _flush_context) -> None:
                    for c in changes):
                 action = "Deleted"  # soft deletion
             parent = getattr(obj, tracked.parent) if tracked.parent else None
-            record(session, tenant_id=obj.tenant_id, entity_type=tracked.entity_type,
-                   entity_id=_entity_id(obj), action=action, changes=changes,
-                   parent_id=str(parent) if parent is not None else None)
+            entries.append(_entry(session, tenant_id=obj.tenant_id,
+                                  entity_type=tracked.entity_type, entity_id=_entity_id(obj),
+                                  action=action, changes=changes,
+                                  parent_id=str(parent) if parent is not None else None,
+                                  now=None))
+    _insert_entries(session, entries)
 
 
 def entry_hash(entry, prev_hash: str | None) -> str:

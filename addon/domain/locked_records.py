@@ -7,6 +7,7 @@ and the difference is stored as a discrepancy for an admin to resolve (issue 9).
 
 from __future__ import annotations
 
+from datetime import date
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,9 +16,12 @@ from sqlalchemy.orm import Session
 
 from ..models import Discrepancy
 from ..models import JiraWorklog
+from ..models import TimesheetApproval
 from ..models import Worklog
 from ..models.approval import DISCREPANCY_OPEN
 from .approvals import locking_approval
+from .approvals import locking_approvals_of
+from .sync_batch import current_batch
 
 
 def recorded_values(worklog: Worklog) -> dict:
@@ -38,13 +42,29 @@ def jira_values(worklog: Worklog, mirror: JiraWorklog) -> dict | None:
             "description": mirror.comment or ""}
 
 
+def _locking_approval(session: Session, author: str, day: date) -> TimesheetApproval | None:
+    """``locking_approval``; inside a sync batch, the locking timesheets of every author of
+    the batch's worklogs are read with one query (approvals are not written by sync)."""
+    batch = current_batch(session)
+    if batch is None:
+        return locking_approval(session, author, day)
+    held: dict[str, list[TimesheetApproval]] = batch.memo.setdefault(("locking",), {})
+    if author not in held:
+        authors = ({author} | {row.author_account_id for (model, _), row in batch.rows.items()
+                               if model is Worklog and row is not None}) - held.keys()
+        held.update({name: [] for name in authors})
+        for approval in locking_approvals_of(session, sorted(authors)):
+            held[approval.account_id].append(approval)
+    return next((a for a in held[author] if a.period_from <= day <= a.period_to), None)
+
+
 def keep_locked_record(session: Session, worklog: Worklog, mirror: JiraWorklog, *,
                        now: datetime) -> bool:
     """True when ``worklog`` is locked: the record stays, a difference becomes a discrepancy.
 
     One open discrepancy per worklog holds Jira's latest version.
     """
-    approval = locking_approval(session, worklog.author_account_id, worklog.start_date)
+    approval = _locking_approval(session, worklog.author_account_id, worklog.start_date)
     if approval is None:
         return False
     jira = jira_values(worklog, mirror)

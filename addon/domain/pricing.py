@@ -40,6 +40,9 @@ from .rates import rate_book
 from .roles import default_role
 from .roles import role_id_of
 from .roles import role_on_day_sql
+from .roles import role_timeline
+from .sync_batch import current_batch
+from .sync_batch import memoized
 
 BATCH = 5000
 ROUNDING_MODES = ("NONE", "UP", "NEAREST")
@@ -178,11 +181,16 @@ def price_worklog(session: Session, worklog: Worklog, *, now: datetime) -> None:
     if worklog.frozen_at is not None:
         return
     tenant_id = session.tenant_id
-    line = LineInput(worklog.author_account_id, worklog.account_key, worklog.start_date,
-                     worklog.time_spent_seconds, worklog.billable_seconds,
-                     role_id_of(session, tenant_id, worklog.author_account_id,
-                                worklog.start_date))
-    for name, value in asdict(price_line(PricingContext.load(session), line)).items():
+    author, day = worklog.author_account_id, worklog.start_date
+    if current_batch(session) is None:
+        ctx, role_id = PricingContext.load(session), role_id_of(session, tenant_id, author, day)
+    else:  # a sync batch writes no rates, roles or accounts: loaded once per batch
+        ctx = memoized(session, ("pricing",), lambda: PricingContext.load(session))
+        role_id = memoized(session, ("roles",),
+                           lambda: role_timeline(session, tenant_id)).role_id(author, day)
+    line = LineInput(author, worklog.account_key, day, worklog.time_spent_seconds,
+                     worklog.billable_seconds, role_id)
+    for name, value in asdict(price_line(ctx, line)).items():
         setattr(worklog, name, value)
     worklog.priced_at = now
 

@@ -205,6 +205,27 @@ def role_id_of(session: Session, tenant_id: int, account_id: str, on_date: date)
     return assigned if assigned is not None else default_role(session, tenant_id).id
 
 
+class RoleTimeline:
+    """Every role assignment of a tenant in memory: ``role_id_of`` for many lines, one query."""
+
+    def __init__(self, default_id: int, assignments: list[RoleAssignment]):
+        self.default_id = default_id
+        self.by_account: dict[str, list[tuple[date, int]]] = {}
+        for row in sorted(assignments, key=lambda a: a.effective_from, reverse=True):
+            self.by_account.setdefault(row.account_id, []).append(
+                (row.effective_from, row.role_id))
+
+    def role_id(self, account_id: str, on_date: date) -> int:
+        """As ``role_id_of``: the latest assignment on or before ``on_date``, else the default."""
+        return next((role_id for start, role_id in self.by_account.get(account_id, ())
+                     if start <= on_date), self.default_id)
+
+
+def role_timeline(session: Session, tenant_id: int) -> RoleTimeline:
+    return RoleTimeline(default_role(session, tenant_id).id, list(session.scalars(
+        select(RoleAssignment).where(RoleAssignment.tenant_id == tenant_id))))
+
+
 def role_of(session: Session, tenant_id: int, account_id: str, on_date: date) -> Role:
     """The role ``account_id`` holds on ``on_date``: the latest assignment effective on or
     before that day, else the tenant's default role."""

@@ -4,6 +4,7 @@ as it is and is recorded as a discrepancy, which an admin resolves (issue 9)."""
 from __future__ import annotations
 
 from .helpers import approval
+from .helpers import log_time
 from .helpers import transition
 
 
@@ -40,6 +41,25 @@ def test_a_jira_edit_of_an_approved_worklog_is_a_discrepancy(timesheet, world, r
     _edit_in_jira(world, jira_id, run_jobs, time_spent_seconds=1200)
     again = t["admin"].get("/discrepancies").json()["results"]
     assert len(again) == 1 and again[0]["jira"]["timeSpentSeconds"] == 1200
+
+
+def test_in_one_batch_only_the_locked_authors_worklog_keeps_its_record(
+        timesheet, world, run_jobs):
+    t = timesheet
+    bobs = log_time(t["reviewer"], world).json()  # Bob's own week stays open
+    run_jobs()
+    _approve(t)
+    site, model = world["site"], world["model"]
+    for made in (t["worklog"], bobs):
+        model.update_worklog(made["jiraWorklogId"], time_spent_seconds=900)
+        site.send_webhook("worklog_updated", model.worklog_event_payload(
+            model.worklog(made["jiraWorklogId"]), "worklog_updated"))
+    run_jobs()  # one drain applies both events as one batch
+    spent = {w["tempoWorklogId"]: t["admin"].get(f"/worklogs/{w['tempoWorklogId']}").json()[
+        "timeSpentSeconds"] for w in (t["worklog"], bobs)}
+    assert spent == {t["worklog"]["tempoWorklogId"]: 3600, bobs["tempoWorklogId"]: 900}
+    found = t["admin"].get("/discrepancies").json()["results"]
+    assert [d["worklog"]["tempoWorklogId"] for d in found] == [t["worklog"]["tempoWorklogId"]]
 
 
 def test_keeping_jiras_version_reopens_the_period(timesheet, world, run_jobs):

@@ -82,6 +82,32 @@ def test_a_promotion_in_october_does_not_reprice_september(admin, api, world, ac
     assert (octo["revenue"]["value"], octo["role"]["id"]) == (130, senior["id"])
 
 
+def test_worklogs_synced_in_one_batch_are_priced_at_each_authors_role_on_their_day(
+        admin, world, acme, run_jobs):
+    ada, bob = world["ada"].account_id, world["bob"].account_id
+    add_rate(admin, "COST", {"type": "SITE"}, 40)
+    default_role = admin.get("/roles/default").json()
+    senior = admin.post("/roles", json={"name": "Senior"}).json()
+    add_rate(admin, "BILLING", {"type": "ROLE", "roleId": default_role["id"]}, 80)
+    add_rate(admin, "BILLING", {"type": "ROLE", "roleId": senior["id"]}, 130)
+    assert admin.put(f"/roles/{senior['id']}/members", json={
+        "accountIds": [ada], "effectiveFrom": "2026-10-01"}).status_code == 200
+    model, site = world["model"], world["site"]
+    logged = {(who, day): model.add_worklog(world["story"], who, 3600,
+                                            started=f"{day}T08:00:00.000+0000")
+              for who in (ada, bob) for day in ("2026-09-30", "2026-10-01")}
+    for worklog in logged.values():  # one drain applies them as one batch
+        site.send_webhook("worklog_created", model.worklog_event_payload(worklog,
+                                                                         "worklog_created"))
+    run_jobs()
+    synced = admin.get(f"/worklogs/issue/{world['story'].id}").json()["results"]
+    priced = {w["jiraWorklogId"]: (w["revenue"]["value"], w["role"]["id"]) for w in synced}
+    default = (80, default_role["id"])
+    assert {key: priced[int(w.id)] for key, w in logged.items()} == {
+        (ada, "2026-09-30"): default, (ada, "2026-10-01"): (130, senior["id"]),
+        (bob, "2026-09-30"): default, (bob, "2026-10-01"): default}
+
+
 def test_resolve_answers_the_rate_and_why(admin, world, acme):
     ada = world["ada"].account_id
     add_rate(admin, "BILLING", {"type": "SITE"}, 100)
