@@ -20,6 +20,7 @@ def init_app(app) -> None:
     from . import capacity  # noqa: F401
     from . import configuration  # noqa: F401
     from . import expenses  # noqa: F401
+    from . import invoices  # noqa: F401
     from . import issues  # noqa: F401
     from . import money  # noqa: F401
     from . import openapi  # noqa: F401
