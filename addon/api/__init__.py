@@ -25,6 +25,7 @@ def init_app(app) -> None:
     from . import money  # noqa: F401
     from . import openapi  # noqa: F401
     from . import openapi_capacity  # noqa: F401
+    from . import openapi_invoices  # noqa: F401
     from . import plans  # noqa: F401
     from . import reports  # noqa: F401
     from . import roles  # noqa: F401

@@ -25,6 +25,7 @@ from .billing import hours
 from .errors import FieldProblem
 from .errors import Forbidden
 from .money import minor_units
+from .money import round_money
 
 FORBIDDEN = "billing exports are for site administrators and the account's lead"
 
@@ -57,7 +58,15 @@ def export_table(session: Session, period: BillingPeriod) -> list[list]:
 def _row(line: BillableLine) -> list:
     return [line.day, line.author, line.person, line.role, line.issue.key, line.issue.summary,
             line.epic.key, line.description, hours(line.seconds), hours(line.billable_seconds),
-            line.rate, line.amount, line.currency]
+            _money(line.rate, line.currency), _money(line.amount, line.currency), line.currency]
+
+
+def _money(value: Decimal | None, currency: str | None) -> Decimal | None:
+    """At the currency's minor unit (a rate with more decimals keeps them, up to four)."""
+    if value is None or currency is None:
+        return None
+    rounded = round_money(value, currency)
+    return rounded if rounded == value else value.normalize()
 
 
 def _attribute(attribute, value):

@@ -37,7 +37,6 @@ from .errors import FieldProblem
 from .errors import Forbidden
 from .errors import InvalidInput
 from .errors import NotFound
-from .errors import PolicyViolation
 from .invoice_lines import build_draft
 
 DISPLAY_PREFIX = "INV-"
@@ -150,14 +149,11 @@ def _billed_elsewhere(session: Session, invoice: Invoice) -> int:
 def issue_invoice(session: Session, access: MoneyAccess, invoice_id: int, *,
                   now: datetime) -> Invoice:
     """DRAFT → ISSUED with the next number; its items become billed. Raises Conflict (not a
-    DRAFT, or an item was invoiced meanwhile), PolicyViolation (no lines)."""
+    DRAFT, or an item was invoiced meanwhile)."""
     get_invoice(session, access, invoice_id)
     number = _next_number(session, session.tenant_id)
     invoice = get_invoice(session, access, invoice_id, lock=True)
     _require_state(invoice, INVOICE_DRAFT, "issue")
-    if not invoice.lines:
-        raise PolicyViolation("an invoice without lines cannot be issued",
-                              [FieldProblem("lines", "nothing to invoice", "empty")])
     taken = _billed_elsewhere(session, invoice)
     if taken:
         message = (f"cannot issue: {taken} of invoice {invoice.id}'s items were invoiced "
