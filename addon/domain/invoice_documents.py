@@ -102,7 +102,9 @@ def _font(pdf: FPDF) -> tuple[str, bool]:
     """The font family to use and whether it is Unicode."""
     for path in FONT_CANDIDATES:
         if path.is_file():
+            bold = path.with_name("DejaVuSans-Bold.ttf")
             pdf.add_font("DejaVu", fname=str(path))
+            pdf.add_font("DejaVu", style="B", fname=str(bold if bold.is_file() else path))
             return "DejaVu", True
     return "Helvetica", False
 
