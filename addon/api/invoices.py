@@ -22,6 +22,7 @@ from . import bp
 from . import serialize
 from .envelope import envelope
 from .envelope import page_from_request
+from .inputs import CAPTURE_YEARS
 from .inputs import Problems
 from .inputs import json_body
 from .inputs import parse_date
@@ -39,8 +40,8 @@ def export_billing():
     session = tenant_session()
     access = caller_money_access(session)
     args, problems = request.args, Problems()
-    date_from = parse_date(args.get("from"), "from", problems)
-    date_to = parse_date(args.get("to"), "to", problems)
+    date_from = parse_date(args.get("from"), "from", problems, years=CAPTURE_YEARS)
+    date_to = parse_date(args.get("to"), "to", problems, years=CAPTURE_YEARS)
     kind = args.get("format")
     if kind not in EXPORT_FORMATS:
         problems.add("format", "'format' must be csv or xlsx",
@@ -83,8 +84,8 @@ def create_invoice():
         body, problems = json_body(), Problems()
         wanted = invoices.InvoiceRequest(
             account_key=body.get("accountKey"),
-            date_from=parse_date(body.get("from"), "from", problems),
-            date_to=parse_date(body.get("to"), "to", problems),
+            date_from=parse_date(body.get("from"), "from", problems, years=CAPTURE_YEARS),
+            date_to=parse_date(body.get("to"), "to", problems, years=CAPTURE_YEARS),
             group_by=body.get("groupBy"), problems=tuple(problems.items))
         invoice = invoices.create_draft(session, access, wanted, now=utcnow())
         result = invoice_json(invoice)

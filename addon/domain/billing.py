@@ -29,6 +29,7 @@ from ..models import Role
 from ..models import TimesheetApproval
 from ..models import Worklog
 from ..models.approval import APPROVAL_APPROVED
+from .errors import Conflict
 from .errors import FieldProblem
 from .errors import InvalidInput
 from .reports.dimensions import EPIC_LEVEL
@@ -97,7 +98,8 @@ def billing_period(session: Session, account_key, date_from, date_to, *,
         problems.append(FieldProblem("to", "'to' must not be before 'from'"))
     account = None
     if not isinstance(account_key, str) or not account_key:
-        problems.append(FieldProblem("accountKey", "'accountKey' is required", "required"))
+        problems.append(FieldProblem("accountKey", "'accountKey' is required (an account key)",
+                                     "required" if not account_key else "invalid"))
     else:
         account = session.scalar(select(Account).where(Account.key == account_key))
         if account is None:
@@ -112,6 +114,13 @@ def billing_period(session: Session, account_key, date_from, date_to, *,
 def _billed(column):
     """An ISSUED invoice bills this worklog or expense."""
     return exists().where(column, InvoiceItem.billed_key.is_not(None))
+
+
+def require_expense_not_invoiced(session: Session, expense_id: int) -> None:
+    """An expense an ISSUED invoice bills does not change (void the invoice first): Conflict."""
+    if session.scalar(select(_billed(InvoiceItem.expense_id == expense_id))):
+        message = f"expense {expense_id} is on an issued invoice; void the invoice to change it"
+        raise Conflict(message, [FieldProblem("id", message, "invoiced")])
 
 
 def _approved():

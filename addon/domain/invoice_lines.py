@@ -63,7 +63,8 @@ def build_draft(session: Session, period: BillingPeriod, group_by: str) -> Draft
     """Lines and items for a new invoice. Raises PolicyViolation (422) when a billable line has
     no price (a missing rate or exchange rate) or is priced in another currency."""
     account = period.account
-    work = billable_worklogs(session, period)
+    # Non-billable time is exported, but an invoice line of 0 h at no charge says nothing.
+    work = [line for line in billable_worklogs(session, period) if line.billable_seconds != 0]
     expenses = billable_expenses(session, period)
     _check_priced(work + expenses, account.currency)
     draft = Draft()
@@ -182,7 +183,7 @@ def _fixed_share(session: Session, period: BillingPeriod, draft: Draft) -> None:
     account = period.account
     prefix = f"fixedfee:{account.key}:"
     billed = session.scalar(select(func.coalesce(func.sum(InvoiceItem.amount), 0)).where(
-        InvoiceItem.billed_key.like(prefix + "%")))
+        InvoiceItem.billed_key.startswith(prefix, autoescape=True)))
     billed = Decimal(billed)
     done = percent_complete(session, account, period.date_to)
     due = round_money(account.fixed_price * done, account.currency) - billed

@@ -59,8 +59,8 @@ class Invoice(TenantScoped, Timestamps, Base):
 
     lines: Mapped[list[InvoiceLine]] = relationship(
         order_by="InvoiceLine.position", cascade="all, delete-orphan", lazy="selectin")
-    items: Mapped[list[InvoiceItem]] = relationship(cascade="all, delete-orphan",
-                                                    lazy="selectin")
+    # Loaded when issuing or voiding only (an invoice may bill thousands of worklogs).
+    items: Mapped[list[InvoiceItem]] = relationship(cascade="all, delete-orphan")
 
 
 class InvoiceLine(TenantScoped, Base):

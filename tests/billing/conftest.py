@@ -11,6 +11,7 @@ from tests.money.conftest import add_rate
 from tests.money.conftest import make_account
 
 WEEK = {"from": "2026-11-23", "to": "2026-11-29"}
+NEXT_WEEK = {"from": "2026-11-30", "to": "2026-12-06"}
 
 
 def log(client, issue, day, seconds, description="work", **extra):

@@ -9,7 +9,10 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from .conftest import NEXT_WEEK
 from .conftest import WEEK
+from .conftest import approve
+from .conftest import log
 from .test_export import export
 from .test_export import rows_of
 
@@ -19,8 +22,8 @@ def draft(client, group_by="ISSUE", **body):
                                           **body})
 
 
-def created(client, group_by="ISSUE") -> dict:
-    response = draft(client, group_by)
+def created(client, group_by="ISSUE", **body) -> dict:
+    response = draft(client, group_by, **body)
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -188,3 +191,26 @@ def test_the_pdf_is_a_real_pdf_with_the_number_and_total(billing):
     reader = PdfReader(io.BytesIO(response.content))
     text = "".join(page.extract_text() for page in reader.pages)
     assert "INV-000001" in text and "621.91 EUR" in text and "night train" in text
+
+
+def test_an_invoiced_expense_cannot_change_until_the_invoice_is_void(billing):
+    admin, expense_id = billing["admin"], billing["expense"]
+    invoice = created(admin)
+    act(admin, invoice, "issue")
+    edit = {"accountKey": "ACME", "date": "2026-11-26", "category": "TRAVEL", "billable": True,
+            "amount": {"value": 1, "currencyCode": "EUR"}}
+    refused = admin.put(f"/expenses/{expense_id}", json=edit)
+    assert refused.status_code == 409 and "issued invoice" in refused.json()["errors"]["message"]
+    assert admin.delete(f"/expenses/{expense_id}").status_code == 409
+    act(admin, invoice, "void")
+    assert admin.put(f"/expenses/{expense_id}", json=edit).status_code == 200
+
+
+def test_non_billable_time_is_exported_but_not_invoiced(billing, world):
+    ada = billing["ada"]
+    log(ada, world["story"], "2026-11-30", 1800, billableSeconds=0)
+    approve(ada, billing["lead"], world["ada"].account_id, NEXT_WEEK)
+    rows = rows_of(export(billing["admin"], **NEXT_WEEK))
+    assert [(r["hours"], r["billableHours"], r["amount"]) for r in rows] == [
+        ("0.50", "0.00", "0.00")]
+    assert created(billing["admin"], "ISSUE", **NEXT_WEEK)["lines"] == []
