@@ -104,7 +104,10 @@ def get_invoice(session: Session, access: MoneyAccess, invoice_id: int, *,
 
 def list_invoices(session: Session, access: MoneyAccess, *, account_key: str | None,
                   status: str | None, offset: int, limit: int) -> tuple[list[Invoice], bool]:
-    """Newest first; only the accounts the caller may bill. Returns (page, has more)."""
+    """Newest first; only the accounts the caller may bill (Forbidden for a caller who may
+    bill none). Returns (page, has more)."""
+    if not access.sees_any_costs:
+        raise Forbidden(FORBIDDEN)
     if status is not None and status not in INVOICE_STATES:
         raise InvalidInput("unknown status", [FieldProblem(
             "status", f"status must be one of {', '.join(INVOICE_STATES)}")])
