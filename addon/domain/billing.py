@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
 from sqlalchemy import exists
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
@@ -121,6 +122,19 @@ def require_expense_not_invoiced(session: Session, expense_id: int) -> None:
     if session.scalar(select(_billed(InvoiceItem.expense_id == expense_id))):
         message = f"expense {expense_id} is on an issued invoice; void the invoice to change it"
         raise Conflict(message, [FieldProblem("id", message, "invoiced")])
+
+
+def require_timesheet_not_invoiced(session: Session, author: str, date_from: date,
+                                   date_to: date) -> None:
+    """Reopening lets a timesheet's worklogs change, so one with worklogs on an ISSUED invoice
+    stays approved until the invoice is void (its amounts are what was billed): Conflict."""
+    billed = session.scalar(select(func.count()).select_from(Worklog).where(
+        Worklog.author_account_id == author, Worklog.start_date >= date_from,
+        Worklog.start_date <= date_to, _billed(InvoiceItem.worklog_id == Worklog.id)))
+    if billed:
+        message = (f"cannot reopen: {billed} worklog(s) of this timesheet are on an issued "
+                   "invoice; void the invoice first")
+        raise Conflict(message, [FieldProblem("status", message, "invoiced")])
 
 
 def _approved():

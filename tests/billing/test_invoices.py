@@ -214,3 +214,18 @@ def test_non_billable_time_is_exported_but_not_invoiced(billing, world):
     assert [(r["hours"], r["billableHours"], r["amount"]) for r in rows] == [
         ("0.50", "0.00", "0.00")]
     assert created(billing["admin"], "ISSUE", **NEXT_WEEK)["lines"] == []
+
+
+def test_an_invoiced_timesheet_stays_approved_until_the_invoice_is_void(billing, world):
+    admin, ada = billing["admin"], world["ada"].account_id
+    invoice = created(admin)
+    act(admin, invoice, "issue")
+
+    def reopen():
+        return admin.post(f"/timesheet-approvals/user/{ada}/reopen", params=WEEK,
+                          json={"comment": "a correction"})
+
+    refused = reopen()
+    assert refused.status_code == 409 and "issued invoice" in refused.json()["errors"]["message"]
+    act(admin, invoice, "void")
+    assert reopen().status_code == 200
