@@ -112,14 +112,14 @@ def billing_period(session: Session, account_key, date_from, date_to, *,
     return BillingPeriod(account, date_from, date_to)
 
 
-def _billed(column):
+def invoiced(column):
     """An ISSUED invoice bills this worklog or expense."""
     return exists().where(column, InvoiceItem.billed_key.is_not(None))
 
 
 def require_expense_not_invoiced(session: Session, expense_id: int) -> None:
     """An expense an ISSUED invoice bills does not change (void the invoice first): Conflict."""
-    if session.scalar(select(_billed(InvoiceItem.expense_id == expense_id))):
+    if session.scalar(select(invoiced(InvoiceItem.expense_id == expense_id))):
         message = f"expense {expense_id} is on an issued invoice; void the invoice to change it"
         raise Conflict(message, [FieldProblem("id", message, "invoiced")])
 
@@ -130,7 +130,7 @@ def require_timesheet_not_invoiced(session: Session, author: str, date_from: dat
     stays approved until the invoice is void (its amounts are what was billed): Conflict."""
     billed = session.scalar(select(func.count()).select_from(Worklog).where(
         Worklog.author_account_id == author, Worklog.start_date >= date_from,
-        Worklog.start_date <= date_to, _billed(InvoiceItem.worklog_id == Worklog.id)))
+        Worklog.start_date <= date_to, invoiced(InvoiceItem.worklog_id == Worklog.id)))
     if billed:
         message = (f"cannot reopen: {billed} worklog(s) of this timesheet are on an issued "
                    "invoice; void the invoice first")
@@ -175,7 +175,7 @@ def billable_worklogs(session: Session, period: BillingPeriod) -> list[BillableL
                         Worklog.start_date >= period.date_from,
                         Worklog.start_date <= period.date_to,
                         Worklog.deleted_at.is_(None), _approved(),
-                        ~_billed(InvoiceItem.worklog_id == Worklog.id))
+                        ~invoiced(InvoiceItem.worklog_id == Worklog.id))
                  .order_by(Worklog.start_date, Worklog.start_time, Worklog.id))
     lines = []
     for worklog, person, role, issue, parent, grand in session.execute(statement):
@@ -197,7 +197,7 @@ def billable_expenses(session: Session, period: BillingPeriod) -> list[BillableL
                  .add_columns(*chain)
                  .where(Expense.account_key == period.account.key, Expense.billable,
                         Expense.date >= period.date_from, Expense.date <= period.date_to,
-                        ~_billed(InvoiceItem.expense_id == Expense.id))
+                        ~invoiced(InvoiceItem.expense_id == Expense.id))
                  .order_by(Expense.date, Expense.id))
     lines = []
     for expense, person, issue, parent, grand in session.execute(statement):

@@ -2,7 +2,8 @@
 
 Time and materials: the approved worklogs' frozen amounts, one line per group (EPIC, ISSUE,
 ROLE or PERSON) and billing rate, so each line reads hours × rate = amount. Under a RETAINER
-the month's fee is billed once per calendar month of the period, and under a FIXED_FEE the
+the month's fee is billed once per calendar month of the period, plus the hours over the
+month's allowance at the month's average rate, and under a FIXED_FEE the
 price is billed as its milestones are done (MILESTONES) or as the share of the budgeted hours
 logged so far, less what earlier issued invoices billed (PERCENT_COMPLETE); the work itself is
 then listed with its hours at no charge, and still marked invoiced. Billable expenses are one
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from decimal import ROUND_HALF_UP
 from decimal import Decimal
 
 from sqlalchemy import func
@@ -23,14 +25,20 @@ from sqlalchemy.orm import Session
 from ..models import InvoiceItem
 from ..models import JiraIssue
 from ..models import Milestone
+from ..models import Worklog
+from .billing import HOUR
+from .billing import HOURS_PLACES
 from .billing import BillableLine
 from .billing import BillingPeriod
 from .billing import billable_expenses
 from .billing import billable_worklogs
 from .billing import hours
+from .billing import invoiced
 from .budgets import month_bounds
+from .budgets import retainer_allowance
 from .errors import FieldProblem
 from .errors import PolicyViolation
+from .money import RATE_PLACES
 from .money import round_money
 from .reports.financials import percent_complete
 
@@ -40,7 +48,7 @@ ONE = Decimal(1)
 
 @dataclass
 class DraftLine:
-    kind: str   # WORK | EXPENSE | RETAINER | MILESTONE | FIXED_FEE
+    kind: str   # WORK | EXPENSE | RETAINER | OVERAGE | MILESTONE | FIXED_FEE
     description: str
     quantity: Decimal
     hours: Decimal | None
@@ -68,7 +76,7 @@ def build_draft(session: Session, period: BillingPeriod, group_by: str) -> Draft
     expenses = billable_expenses(session, period)
     _check_priced(work + expenses, account.currency)
     draft = Draft()
-    charged = _contract_lines(session, period, draft)
+    charged = _contract_lines(session, period, work, draft)
     _work_lines(work, group_by, draft, charged=not charged)
     for line in expenses:
         draft.lines.append(DraftLine("EXPENSE", line.description, ONE, None, line.amount,
@@ -122,7 +130,8 @@ def _work_lines(work: list[BillableLine], group_by: str, draft: Draft, *,
                             line.amount if charged else ZERO))
 
 
-def _contract_lines(session: Session, period: BillingPeriod, draft: Draft) -> bool:
+def _contract_lines(session: Session, period: BillingPeriod, work: list[BillableLine],
+                    draft: Draft) -> bool:
     """Add the retainer or fixed-fee lines; True when the contract replaces hourly billing."""
     account = period.account
     if account.contract_type == "RETAINER" and account.retainer_fee is not None:
@@ -130,6 +139,7 @@ def _contract_lines(session: Session, period: BillingPeriod, draft: Draft) -> bo
             _once(session, draft, DraftLine(
                 "RETAINER", f"Retainer {month:%Y-%m}", ONE, None, account.retainer_fee,
                 account.retainer_fee), f"retainer:{account.key}:{month:%Y-%m}")
+            _overage(session, period, month, work, draft)
         return True
     if account.contract_type == "FIXED_FEE" and account.fixed_price is not None:
         if account.recognition == "MILESTONES":
@@ -138,6 +148,42 @@ def _contract_lines(session: Session, period: BillingPeriod, draft: Draft) -> bo
             _fixed_share(session, period, draft)
         return True
     return False
+
+
+def _overage(session: Session, period: BillingPeriod, month: date, work: list[BillableLine],
+             draft: Draft) -> None:
+    """The month's billable hours above its allowance (included + rolled over), at the
+    average rate of this invoice's hours of the month, as ``financials`` recognizes them.
+    Hours of the month on issued invoices use the allowance first; the item key carries them,
+    so two drafts computed from the same state cannot both be issued."""
+    account = period.account
+    start, end = month_bounds(month)
+    mine = [line for line in work if start <= line.day <= end]
+    seconds = sum(line.billable_seconds for line in mine)
+    if not seconds:
+        return
+    before = _billed_seconds(session, account.key, start, end)
+    allowance = retainer_allowance(session, account, month)
+    over = max(ZERO, (before + seconds) / HOUR - allowance) - \
+        max(ZERO, Decimal(before) / HOUR - allowance)
+    if over <= 0:
+        return
+    rate = sum((line.amount for line in mine), ZERO) / (Decimal(seconds) / HOUR)
+    amount = round_money(over * rate, account.currency)
+    quantity = over.quantize(HOURS_PLACES, rounding=ROUND_HALF_UP)
+    draft.lines.append(DraftLine("OVERAGE", f"Hours over the retainer {month:%Y-%m}",
+                                 quantity, quantity, rate.quantize(RATE_PLACES), amount))
+    draft.items.append((f"retainer-over:{account.key}:{month:%Y-%m}:{before}", None, None,
+                        amount))
+
+
+def _billed_seconds(session: Session, account_key: str, start: date, end: date) -> int:
+    """Billable seconds of the account's worklogs in [start, end] on issued invoices."""
+    return int(session.scalar(select(func.coalesce(func.sum(Worklog.priced_billable_seconds),
+                                                   0)).where(
+        Worklog.account_key == account_key, Worklog.start_date >= start,
+        Worklog.start_date <= end, Worklog.deleted_at.is_(None),
+        invoiced(InvoiceItem.worklog_id == Worklog.id))))
 
 
 def _months(date_from: date, date_to: date) -> list[date]:

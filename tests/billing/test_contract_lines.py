@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .conftest import NEXT_WEEK
+from .conftest import approve
+from .conftest import log
 from .test_invoices import act
 from .test_invoices import created
 from .test_invoices import value
@@ -50,3 +53,23 @@ def test_a_fixed_fee_bills_its_share_complete_less_what_was_invoiced(billing, wo
     assert act(admin, invoice, "issue").status_code == 200
     assert act(admin, twin, "issue").status_code == 409  # the same share, already invoiced
     assert created(admin, "ROLE")["lines"] == []
+
+
+def test_hours_over_the_retainer_allowance_are_billed_once(billing, world):
+    admin = billing["admin"]
+    _terms(admin, world, contractType="RETAINER",
+           retainer={"monthlyFee": 1000, "includedHours": 2})
+    invoice = created(admin, "PERSON")
+    # 17,500 s billable (4.8611 h) against 2 h included; 486.11 EUR for those hours.
+    over = next(line for line in invoice["lines"] if line["kind"] == "OVERAGE")
+    assert (over["description"], over["hours"], value(over["amount"])) == (
+        "Hours over the retainer 2026-11", 2.86, Decimal("286.11"))
+    assert value(invoice["total"]) == Decimal("1000") + Decimal("286.11") + Decimal("135.80")
+    assert act(admin, invoice, "issue").status_code == 200
+    # More time in the month later on: all of it is over the allowance now.
+    ada = billing["ada"]
+    log(ada, world["story"], "2026-11-30", 3600)
+    approve(ada, billing["lead"], world["ada"].account_id, NEXT_WEEK)
+    later = created(admin, "PERSON", **{"from": "2026-11-30", "to": "2026-11-30"})
+    assert [(line["kind"], value(line["amount"])) for line in later["lines"]] == [
+        ("OVERAGE", Decimal("100.00")), ("WORK", Decimal(0))]  # November's fee is billed
