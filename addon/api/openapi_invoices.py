@@ -28,7 +28,8 @@ SCHEMAS.update({
                          **{"from": _DATE, "to": _DATE}, groupBy=_GROUP_BY),
     "InvoiceLine": _obj(
         ["kind", "description", "quantity", "amount"],
-        kind={"enum": ["WORK", "EXPENSE", "RETAINER", "OVERAGE", "MILESTONE", "FIXED_FEE"]},
+        kind={"enum": ["WORK", "EXPENSE", "CAP", "RETAINER", "OVERAGE", "MILESTONE",
+                       "FIXED_FEE"]},
         description=_STR, quantity=_NUM, hours={"type": ["number", "null"]},
         rate=_nullable(AMOUNT), amount=AMOUNT),
     "Invoice": _obj(

@@ -1,7 +1,8 @@
 """What a new invoice bills and the lines it shows (issue 9).
 
 Time and materials: the approved worklogs' frozen amounts, one line per group (EPIC, ISSUE,
-ROLE or PERSON) and billing rate, so each line reads hours × rate = amount. Under a RETAINER
+ROLE or PERSON) and billing rate, so each line reads hours × rate = amount, and what goes over
+the account's ``capAmount`` taken off in one line. Under a RETAINER
 the month's fee is billed once per calendar month of the period, plus the hours over the
 month's allowance at the month's average rate, and under a FIXED_FEE the
 price is billed as its milestones are done (MILESTONES) or as the share of the budgeted hours
@@ -22,6 +23,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..models import Invoice
 from ..models import InvoiceItem
 from ..models import JiraIssue
 from ..models import Milestone
@@ -39,6 +41,7 @@ from .budgets import retainer_allowance
 from .errors import FieldProblem
 from .errors import PolicyViolation
 from .money import RATE_PLACES
+from .money import format_amount
 from .money import round_money
 from .reports.financials import percent_complete
 
@@ -48,7 +51,7 @@ ONE = Decimal(1)
 
 @dataclass
 class DraftLine:
-    kind: str   # WORK | EXPENSE | RETAINER | OVERAGE | MILESTONE | FIXED_FEE
+    kind: str   # WORK | EXPENSE | CAP | RETAINER | OVERAGE | MILESTONE | FIXED_FEE
     description: str
     quantity: Decimal
     hours: Decimal | None
@@ -76,8 +79,10 @@ def build_draft(session: Session, period: BillingPeriod, group_by: str) -> Draft
     expenses = billable_expenses(session, period)
     _check_priced(work + expenses, account.currency)
     draft = Draft()
-    charged = _contract_lines(session, period, work, draft)
-    _work_lines(work, group_by, draft, charged=not charged)
+    by_contract = _contract_lines(session, period, work, draft)
+    _work_lines(work, group_by, draft, charged=not by_contract)
+    if not by_contract and account.cap_amount is not None:
+        _cap(session, period, work, draft)
     for line in expenses:
         draft.lines.append(DraftLine("EXPENSE", line.description, ONE, None, line.amount,
                                      line.amount))
@@ -128,6 +133,27 @@ def _work_lines(work: list[BillableLine], group_by: str, draft: Draft, *,
     for line in work:
         draft.items.append((line.item_key, line.worklog_id, None,
                             line.amount if charged else ZERO))
+
+
+def _cap(session: Session, period: BillingPeriod, work: list[BillableLine],
+         draft: Draft) -> None:
+    """Time and materials with a ``capAmount``: work is billed up to the cap over all issued
+    invoices (as ``financials`` recognizes it), the excess taken off in one line. Every draft
+    of a capped account carries a key naming the work billed before it, so two drafts computed
+    from the same state cannot both be issued."""
+    account = period.account
+    mine = sum((line.amount for line in work), ZERO)
+    before = Decimal(session.scalar(
+        select(func.coalesce(func.sum(InvoiceItem.amount), 0))
+        .join(Invoice, Invoice.id == InvoiceItem.invoice_id)
+        .where(Invoice.account_key == account.key, InvoiceItem.worklog_id.is_not(None),
+               InvoiceItem.billed_key.is_not(None))))
+    cap = account.cap_amount
+    excess = mine - (min(cap, before + mine) - min(cap, before))
+    if excess > 0:
+        draft.lines.append(DraftLine("CAP", f"Capped at {format_amount(cap, account.currency)}",
+                                     ONE, None, None, -excess))
+    draft.items.append((f"cap:{account.key}:{before}", None, None, -excess))
 
 
 def _contract_lines(session: Session, period: BillingPeriod, work: list[BillableLine],

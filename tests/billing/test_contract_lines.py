@@ -73,3 +73,20 @@ def test_hours_over_the_retainer_allowance_are_billed_once(billing, world):
     later = created(admin, "PERSON", **{"from": "2026-11-30", "to": "2026-11-30"})
     assert [(line["kind"], value(line["amount"])) for line in later["lines"]] == [
         ("OVERAGE", Decimal("100.00")), ("WORK", Decimal(0))]  # November's fee is billed
+
+
+def test_time_and_materials_is_billed_up_to_its_cap_over_all_invoices(billing, world):
+    admin = billing["admin"]
+    _terms(admin, world, timeAndMaterials={"capAmount": 300})
+    first = created(admin, "PERSON")
+    assert [line for line in _lines(first) if line[0] == "CAP"] == [
+        ("CAP", "Capped at 300.00 EUR", Decimal("-186.11"))]  # 486.11 of work
+    assert value(first["total"]) == Decimal("300") + Decimal("135.80")
+    twin = created(admin, "PERSON")
+    assert act(admin, first, "issue").status_code == 200
+    assert act(admin, twin, "issue").status_code == 409
+    ada = billing["ada"]
+    log(ada, world["story"], "2026-11-30", 3600)
+    approve(ada, billing["lead"], world["ada"].account_id, NEXT_WEEK)
+    later = created(admin, "PERSON", **NEXT_WEEK)
+    assert value(later["total"]) == Decimal(0)  # the cap was reached
