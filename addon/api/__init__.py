@@ -20,10 +20,12 @@ def init_app(app) -> None:
     from . import capacity  # noqa: F401
     from . import configuration  # noqa: F401
     from . import expenses  # noqa: F401
+    from . import invoices  # noqa: F401
     from . import issues  # noqa: F401
     from . import money  # noqa: F401
     from . import openapi  # noqa: F401
     from . import openapi_capacity  # noqa: F401
+    from . import openapi_invoices  # noqa: F401
     from . import plans  # noqa: F401
     from . import reports  # noqa: F401
     from . import roles  # noqa: F401

@@ -273,6 +273,10 @@ class MoneyAccess:
         """The accounts a money report may cover for this caller (None: all of them)."""
         return None if self.site_admin else self.led_accounts
 
+    def may_bill(self, account_key: str | None) -> bool:
+        """Billing exports and invoices of ``account_key``: site admins and its lead."""
+        return self.sees_costs(account_key)
+
     def may_manage_expense(self, account_key: str | None, author: str | None) -> bool:
         """Anyone records their own expenses; admins and account leads any on their accounts."""
         return self.sees_costs(account_key) or (author is not None and author == self.caller)

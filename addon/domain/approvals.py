@@ -32,6 +32,7 @@ from ..models.approval import DISCREPANCY_OPEN
 from ..models.approval import LOCKING_APPROVAL_STATES
 from . import access
 from .access import Caller
+from .billing import require_timesheet_not_invoiced
 from .errors import Conflict
 from .errors import FieldProblem
 from .errors import Forbidden
@@ -222,6 +223,8 @@ def transition(session: Session, caller: Caller, user: str, period: Period, acti
     subj = subject(session, user, period, site_admins=site_admins)
     check_transition(action, caller, subj)
     _comment_or_fail(action, comment)
+    if action == "reopen":
+        require_timesheet_not_invoiced(session, user, period.start, period.end)
     if action == "submit":
         reviewer = _chosen_reviewer(session, subj, reviewer, site_admins)
     row = _apply(session, caller, subj, action, comment=comment, reviewer=reviewer, now=now,

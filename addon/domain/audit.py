@@ -38,6 +38,7 @@ from ..models import AccountLink
 from ..models import AppSession
 from ..models import AuditChainHead
 from ..models import AuditEntry
+from ..models import Invoice
 from ..models import PeriodClosure
 from ..models import Role
 from ..models import RoleAssignment
@@ -95,6 +96,7 @@ track(TenantSetting, "settings")
 track(PeriodClosure, "period")
 track(Role, "role")
 track(RoleAssignment, "role", parent="account_id")
+track(Invoice, "invoice", parent="account_key")
 
 
 def act_as(session: Session, actor: Actor) -> None:

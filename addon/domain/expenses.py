@@ -20,6 +20,7 @@ from ..models import Account
 from ..models import Expense
 from ..models import JiraIssue
 from ..models.account import ACCOUNT_OPEN
+from .billing import require_expense_not_invoiced
 from .budgets import record_crossings
 from .errors import FieldProblem
 from .errors import InvalidInput
@@ -73,8 +74,12 @@ def save_expense(session: Session, data: ExpenseInput, *, policy: WorklogPolicy,
                  now: datetime, expense_id: int | None = None) -> Expense:
     """Create (``expense_id`` None) or replace an expense. Raises InvalidInput naming every bad
     field (zero or negative amount, unknown currency, closed account, a date outside the
-    periods open for logging…), NotFound; nothing is written on error."""
-    row = get_expense(session, expense_id) if expense_id is not None else Expense()
+    periods open for logging…), NotFound, Conflict (on an issued invoice); nothing is written
+    on error."""
+    row = Expense()
+    if expense_id is not None:
+        row = get_expense(session, expense_id)
+        require_expense_not_invoiced(session, expense_id)
     problems: list = []
     account = _open_account(session, data.account_key, problems)
     issue = _issue(session, data.issue_id, problems)
@@ -110,7 +115,9 @@ def save_expense(session: Session, data: ExpenseInput, *, policy: WorklogPolicy,
 
 
 def delete_expense(session: Session, expense_id: int) -> None:
-    session.delete(get_expense(session, expense_id))
+    row = get_expense(session, expense_id)
+    require_expense_not_invoiced(session, expense_id)
+    session.delete(row)
     session.flush()
 
 

@@ -24,6 +24,10 @@ from .capacity import Team
 from .capacity import TeamMembership
 from .capacity import WorkloadScheme
 from .capacity import WorkloadSchemeMember
+from .invoice import Invoice
+from .invoice import InvoiceCounter
+from .invoice import InvoiceItem
+from .invoice import InvoiceLine
 from .jira_mirror import JiraIssue
 from .jira_mirror import JiraProject
 from .jira_mirror import JiraUser
@@ -75,6 +79,10 @@ __all__ = [
     "CrossTenantAccess",
     "GLOBAL_MODELS",
     "InboxEvent",
+    "Invoice",
+    "InvoiceCounter",
+    "InvoiceItem",
+    "InvoiceLine",
     "JiraIssue",
     "JiraProject",
     "JiraUser",
