@@ -1,9 +1,10 @@
 """The audit trail (issue 9): every change to tracked entities, field by field, hash-chained.
 
 Recording is automatic: a flush hook turns each flushed change of a tracked model (worklogs,
-approvals, accounts, links, work attributes, settings, periods) into an entry, so no write path
-can forget it. ``record`` is the one function that appends an entry; other modules either
-register their model with ``track`` or call ``record`` themselves.
+approvals, accounts and their customers, categories and milestones, links, work attributes,
+rates, expenses, shares, settings — teams and schemes included — and periods) into an
+entry, so no write path can forget it. ``record`` is the one function that appends an entry;
+other modules either register their model with ``track`` or call ``record`` themselves.
 
 Who and where come from the session (``act_as``): a Jira user, an API token, or the system;
 source panel, api, webhook or job. Entries are inserted unsealed as they are flushed (so a
@@ -34,16 +35,30 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from ..models import Account
+from ..models import AccountCategory
 from ..models import AccountLink
 from ..models import AppSession
 from ..models import AuditChainHead
 from ..models import AuditEntry
+from ..models import Customer
+from ..models import ExchangeRate
+from ..models import Expense
+from ..models import Holiday
+from ..models import HolidayScheme
+from ..models import HolidaySchemeMember
+from ..models import Milestone
 from ..models import PeriodClosure
+from ..models import Rate
 from ..models import Role
 from ..models import RoleAssignment
+from ..models import Share
+from ..models import Team
+from ..models import TeamMembership
 from ..models import TenantSetting
 from ..models import TimesheetApproval
 from ..models import WorkAttribute
+from ..models import WorkloadScheme
+from ..models import WorkloadSchemeMember
 from ..models import Worklog
 from ..models.worklog import BOOKKEEPING as WORKLOG_BOOKKEEPING
 
@@ -95,6 +110,24 @@ track(TenantSetting, "settings")
 track(PeriodClosure, "period")
 track(Role, "role")
 track(RoleAssignment, "role", parent="account_id")
+track(Rate, "rate", parent="account_key")
+track(ExchangeRate, "rate")
+# An expense's cost and revenue are priced from the rate tables: derived, like a worklog's.
+track(Expense, "expense", parent="account_key", ignored=frozenset({
+    "cost_base", "cost_currency", "revenue", "revenue_currency", "revenue_base",
+    "price_error"}))
+track(Milestone, "account", parent="account_key")
+track(Customer, "account")
+track(AccountCategory, "account")
+track(Team, "settings")
+track(TeamMembership, "settings", parent="team_id")
+track(WorkloadScheme, "settings")
+track(WorkloadSchemeMember, "settings", parent="scheme_id")
+track(HolidayScheme, "settings")
+track(Holiday, "settings", parent="scheme_id")
+track(HolidaySchemeMember, "settings", parent="scheme_id")
+# A share's token hash is the secret itself: never copied into the trail.
+track(Share, "share", parent="account_key", ignored=frozenset({"token_hash"}))
 
 
 def act_as(session: Session, actor: Actor) -> None:
