@@ -10,6 +10,9 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
+from tests.api.test_openapi import conforms  # noqa: F401 - shared fixtures
+from tests.api.test_openapi import spec  # noqa: F401
+
 from .conftest import in_days
 from .conftest import share_body
 
@@ -112,3 +115,15 @@ def test_shares_are_audited_without_their_token_hash(shared):
     created = {c["field"]: c["new"] for c in entries[0]["changes"]}
     assert created["account_key"] == "ACME" and "token_hash" not in created
     assert {c["field"] for c in entries[1]["changes"]} == {"revoked_at", "revoked_by"}
+
+
+def test_share_responses_match_the_document(shared, conforms):  # noqa: F811
+    lead = shared["lead"]
+    made = lead.post("/shares", json=share_body(show=["amounts"]))
+    conforms(made, "/shares", "post")
+    conforms(lead.post("/shares", json={}), "/shares", "post")
+    one = f"/shares/{made.json()['id']}"
+    conforms(lead.get("/shares"), "/shares", "get")
+    conforms(lead.get(one), "/shares/{id}", "get")
+    conforms(lead.get(one + "/accesses"), "/shares/{id}/accesses", "get")
+    conforms(lead.delete(one), "/shares/{id}", "delete")
