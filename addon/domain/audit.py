@@ -88,15 +88,18 @@ class Tracked:
     entity_type: str
     parent: str | None = None  # attribute naming the parent entity
     ignored: frozenset[str] = frozenset()  # the model's own derived or bookkeeping columns
+    # Names the model in ``entity_id`` ("team:3") where it shares an entity type with others.
+    kind: str | None = None
 
 
 _TRACKED: dict[type, Tracked] = {}
 
 
 def track(model: type, entity_type: str, *, parent: str | None = None,
-          ignored: frozenset[str] = frozenset()) -> None:
-    """Audit every flushed change of ``model`` as ``entity_type``, except ``ignored`` columns."""
-    _TRACKED[model] = Tracked(entity_type, parent, ignored)
+          ignored: frozenset[str] = frozenset(), kind: str | None = None) -> None:
+    """Audit every flushed change of ``model`` as ``entity_type``, except ``ignored`` columns;
+    ``kind`` prefixes its ids when other models share the entity type (their ids overlap)."""
+    _TRACKED[model] = Tracked(entity_type, parent, ignored, kind)
 
 
 # A worklog's priced amounts and push state are derived or bookkeeping (re-pricing is not a
@@ -111,21 +114,21 @@ track(PeriodClosure, "period")
 track(Role, "role")
 track(RoleAssignment, "role", parent="account_id")
 track(Rate, "rate", parent="account_key")
-track(ExchangeRate, "rate")
+track(ExchangeRate, "rate", kind="exchangerate")
 # An expense's cost and revenue are priced from the rate tables: derived, like a worklog's.
 track(Expense, "expense", parent="account_key", ignored=frozenset({
     "cost_base", "cost_currency", "revenue", "revenue_currency", "revenue_base",
     "price_error"}))
-track(Milestone, "account", parent="account_key")
-track(Customer, "account")
-track(AccountCategory, "account")
-track(Team, "settings")
-track(TeamMembership, "settings", parent="team_id")
-track(WorkloadScheme, "settings")
-track(WorkloadSchemeMember, "settings", parent="scheme_id")
-track(HolidayScheme, "settings")
-track(Holiday, "settings", parent="scheme_id")
-track(HolidaySchemeMember, "settings", parent="scheme_id")
+track(Milestone, "account", parent="account_key", kind="milestone")
+track(Customer, "account", kind="customer")
+track(AccountCategory, "account", kind="category")
+track(Team, "settings", kind="team")
+track(TeamMembership, "settings", parent="team_id", kind="teammembership")
+track(WorkloadScheme, "settings", kind="workloadscheme")
+track(WorkloadSchemeMember, "settings", parent="scheme_id", kind="workloadschememember")
+track(HolidayScheme, "settings", kind="holidayscheme")
+track(Holiday, "settings", parent="scheme_id", kind="holiday")
+track(HolidaySchemeMember, "settings", parent="scheme_id", kind="holidayschememember")
 # A share's token hash is the secret itself: never copied into the trail.
 track(Share, "share", parent="account_key", ignored=frozenset({"token_hash"}))
 
@@ -183,10 +186,10 @@ def _changes(obj, ignored: frozenset[str], *, created: bool, deleted: bool) -> l
     return changes
 
 
-def _entity_id(obj) -> str:
+def _entity_id(obj, tracked: Tracked) -> str:
     if isinstance(obj, TenantSetting):
         return obj.name
-    return str(obj.id)
+    return f"{tracked.kind}:{obj.id}" if tracked.kind else str(obj.id)
 
 
 def _audit_flush(session: Session, _flush_context) -> None:
@@ -206,7 +209,7 @@ def _audit_flush(session: Session, _flush_context) -> None:
                 action = "Deleted"  # soft deletion
             parent = getattr(obj, tracked.parent) if tracked.parent else None
             record(session, tenant_id=obj.tenant_id, entity_type=tracked.entity_type,
-                   entity_id=_entity_id(obj), action=action, changes=changes,
+                   entity_id=_entity_id(obj, tracked), action=action, changes=changes,
                    parent_id=str(parent) if parent is not None else None)
 
 
