@@ -53,6 +53,7 @@ def test_the_page_is_not_cached_leaks_no_referrer_and_frames_only_where_the_app_
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert "frame-ancestors 'self' https://*.atlassian.net" in page.headers[
         "Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert "connect-cdn" not in page.text  # no Jira bridge on a page outside Jira
 
 
