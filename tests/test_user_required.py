@@ -20,6 +20,7 @@ from connect.context import MODE_PUBLIC
 # Public: no token at all. Changing these lists is a security decision; review it as one.
 # dev.*: the demo pages, registered only in DEV_MODE (never in production).
 PUBLIC = {"api.openapi", "connect.descriptor", "dev.index", "dev.edit_in_jira", "ops.healthz",
+          "panels.shared_report",
           "ops.readyz"}
 LIFECYCLE = {"connect_lifecycle.installed", "connect_lifecycle.uninstalled",
              "connect_lifecycle.enabled", "connect_lifecycle.disabled"}

@@ -30,6 +30,7 @@ def init_app(app) -> None:
     from . import reports  # noqa: F401
     from . import roles  # noqa: F401
     from . import schemes  # noqa: F401
+    from . import shares  # noqa: F401
     from . import sync  # noqa: F401
     from . import teams  # noqa: F401
     from . import tokens  # noqa: F401

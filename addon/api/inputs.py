@@ -292,21 +292,26 @@ def query_list(name: str) -> list[str]:
 
 def parse_updated_from(value: str | None, problems: Problems) -> datetime | None:
     """Tempo's ``updatedFrom``: a date or an ISO instant such as ``2023-11-06T16:48:59Z``."""
+    return parse_instant(value, "updatedFrom", problems)
+
+
+def parse_instant(value, field: str, problems: Problems) -> datetime | None:
+    """An ISO-8601 instant with a time zone, or a date (its midnight UTC), as UTC."""
     if not value:
         return None
     if not isinstance(value, str) or len(value) > 64:
-        problems.add("updatedFrom", "'updatedFrom' must be a date or an ISO-8601 instant")
+        problems.add(field, f"'{field}' must be a date or an ISO-8601 instant")
         return None
     try:
         if _DATE.match(value):
             return datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC)
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         if parsed.tzinfo is None:
-            problems.add("updatedFrom", "'updatedFrom' needs a time zone (e.g. Z)")
+            problems.add(field, f"'{field}' needs a time zone (e.g. Z)")
             return None
         return parsed.astimezone(UTC)  # year 1 at +14:00 overflows here, not in the database
     except (ValueError, OverflowError):
-        problems.add("updatedFrom", "'updatedFrom' must be a date or an ISO-8601 instant")
+        problems.add(field, f"'{field}' must be a date or an ISO-8601 instant")
         return None
 
 

@@ -1,4 +1,5 @@
-"""OpenAPI for periods, timesheet approvals, discrepancies and the audit trail (issue 9)."""
+"""OpenAPI for periods, timesheet approvals, discrepancies, the audit trail and client-shared
+reports (issue 9)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ _ACTION_LINK = _obj(["self"], self=_STR)
 _STATUS_KEY = {"enum": ["OPEN", "IN_REVIEW", "APPROVED"]}
 _USER_OR_NULL = _nullable(_ref("User"))
 _ERRORS = {"content": {"application/json": {"schema": _ref("Errors")}}}
+_SHOW = {"type": "array", "minItems": 1, "items": {
+    "enum": ["hours_by_epic", "hours_by_issue", "hours_by_person", "amounts"]}}
+_SHARE_FIELDS = ["id", "self", "accountKey", "from", "to", "show", "expiresAt", "createdAt",
+                 "createdBy", "revokedAt"]
+_SHARE_PROPERTIES = {"id": _INT, "self": _STR, "accountKey": _STR, "from": _DATE, "to": _DATE,
+                     "show": _SHOW, "expiresAt": _INSTANT, "createdAt": _INSTANT,
+                     "createdBy": _USER_OR_NULL, "revokedAt": _INSTANT}
 
 SCHEMAS = {
     "Period": _obj(["from", "to"], **{"from": _DATE, "to": _DATE},
@@ -70,6 +78,15 @@ SCHEMAS = {
         results={"type": "array", "items": _ref("AuditEvent")}),
     "AuditVerification": _obj(["valid", "entries", "firstBrokenId"], valid=_BOOL,
                               entries=_INT, firstBrokenId=_INT_OR_NULL),
+    "Share": _obj(_SHARE_FIELDS, **_SHARE_PROPERTIES),
+    "CreatedShare": _obj([*_SHARE_FIELDS, "url"], **_SHARE_PROPERTIES, url={
+        **_STR, "description": "The link (with its token): in this answer only, never again"}),
+    "ShareInput": _obj(
+        ["accountKey", "from", "to", "show"], accountKey=_STR, **{"from": _DATE, "to": _DATE},
+        show=_SHOW, expiresAt={**_INSTANT, "description": (
+            "An ISO-8601 instant with a time zone, or a date (its midnight UTC); in the "
+            "future and at most 366 days ahead. Absent: 30 days from now.")}),
+    "ShareAccess": _obj(["accessedAt"], accessedAt=_INSTANT, userAgent=_STR_OR_NULL),
 }
 
 
@@ -106,6 +123,18 @@ PATHS = {
         params=["format", "limit", "nextPageToken"])},
     "/audit/verify": {"get": _op("Ours: verify the audit hash chain (site admins)",
                                  _ref("AuditVerification"))},
+    "/shares": {
+        "post": _op("Ours: share an account's figures for a period with a client (site admins "
+                    "and the account's lead); the answer's url opens /share/{token} without a "
+                    "Jira account", _ref("CreatedShare"), status="201", body="ShareInput"),
+        "get": _op("Ours: the shares of the accounts the caller manages (no links)",
+                   _list_of("Share"))},
+    "/shares/{id}": {
+        "get": _op("Ours: one share (no link)", _ref("Share")),
+        "delete": _op("Ours: revoke a share; its link answers 404 from now on", None,
+                      status="204")},
+    "/shares/{id}/accesses": {"get": _op("Ours: when the share's link was opened, newest first",
+                                         _list_of("ShareAccess"))},
 }
 for _action in ("submit", "approve", "reject", "reopen", "recall"):
     PATHS[f"/timesheet-approvals/user/{{accountId}}/{_action}"] = {"post": _with_conflicts(

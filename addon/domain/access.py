@@ -445,3 +445,25 @@ def may_correct_closed_period(session: Session, caller: Caller, author: str,
                               period: Period) -> bool:
     """CLOSED_FOR_USERS still lets admins and the author's reviewers correct entries."""
     return caller.is_site_admin or is_reviewer_of(session, caller, author, period)
+
+
+# Client-shared reports (issue 9): site admins share any account's figures, an account's lead
+# those of the accounts they lead; nobody else creates, lists or revokes links.
+
+
+def share_accounts(session: Session, caller: Caller) -> frozenset[str] | None:
+    """The accounts whose shares ``caller`` manages (None: every account)."""
+    if caller.is_site_admin:
+        return None
+    return led_account_keys(session, session.tenant_id, caller.account_id)
+
+
+def require_share_manager(session: Session, caller: Caller,
+                          account_key: str | None = None) -> frozenset[str] | None:
+    """Refuse (403) a caller who manages no shares, or not those of ``account_key``;
+    returns what ``share_accounts`` says."""
+    accounts = share_accounts(session, caller)
+    if accounts is not None and (not accounts or (account_key is not None
+                                                  and account_key not in accounts)):
+        raise Forbidden("only site administrators and the account's lead share its figures")
+    return accounts

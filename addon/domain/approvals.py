@@ -19,6 +19,7 @@ from datetime import timedelta
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import ApprovalLog
@@ -75,15 +76,19 @@ class Subject:
         return self.default_reviewer
 
 
-def approval_row(session: Session, user: str, period: Period) -> TimesheetApproval | None:
-    return session.scalar(select(TimesheetApproval).where(
-        TimesheetApproval.account_id == user, TimesheetApproval.period_from == period.start))
+def approval_row(session: Session, user: str, period: Period, *,
+                 lock: bool = False) -> TimesheetApproval | None:
+    """The approval row, if any; ``lock`` holds it (FOR UPDATE) until the transaction ends, so
+    concurrent transitions of one timesheet take turns and each sees the other's result."""
+    statement = select(TimesheetApproval).where(
+        TimesheetApproval.account_id == user, TimesheetApproval.period_from == period.start)
+    return session.scalar(statement.with_for_update() if lock else statement)
 
 
 def subject(session: Session, user: str, period: Period, *,
-            site_admins: list[str]) -> Subject:
+            site_admins: list[str], lock: bool = False) -> Subject:
     reviewers = access.timesheet_reviewers(session, user, period, site_admins=site_admins)
-    return Subject(user, period, approval_row(session, user, period),
+    return Subject(user, period, approval_row(session, user, period, lock=lock),
                    reviewers[0] if reviewers else None)
 
 
@@ -187,11 +192,9 @@ def _apply(session: Session, caller: Caller, subj: Subject, action: str, *,
            comment: str | None, reviewer: str | None, now: datetime,
            policy: WorklogPolicy) -> TimesheetApproval:
     row = subj.row
-    if row is None:
+    if row is None:  # not yet in the session: inserted once complete, by _insert_first
         row = TimesheetApproval(account_id=subj.user, period_from=subj.period.start,
-                                period_to=subj.period.end, status=APPROVAL_OPEN,
-                                updated_at=now)
-        session.add(row)
+                                period_to=subj.period.end, status=APPROVAL_OPEN)
     before = row.status
     row.status = TRANSITIONS[action][1]
     row.comment, row.actor_account_id, row.updated_at = comment, caller.account_id, now
@@ -201,6 +204,13 @@ def _apply(session: Session, caller: Caller, subj: Subject, action: str, *,
         row.required_seconds_at_submit = required_seconds(policy, subj.period)
         row.time_spent_seconds_at_submit = time_spent(
             session, [subj.user], subj.period).get(subj.user, 0)
+    if subj.row is None:
+        raced = _insert_first(session, row, subj)
+        if raced is not None:
+            again = Subject(subj.user, subj.period, raced, subj.default_reviewer)
+            check_transition(action, caller, again)
+            return _apply(session, caller, again, action, comment=comment, reviewer=reviewer,
+                          now=now, policy=policy)
     session.flush()
     _log(session, row, action, before, now)
     if action == "approve":
@@ -208,6 +218,21 @@ def _apply(session: Session, caller: Caller, subj: Subject, action: str, *,
     elif action == "reopen":
         thaw_amounts(session, row, now=now)
     return row
+
+
+def _insert_first(session: Session, row: TimesheetApproval,
+                  subj: Subject) -> TimesheetApproval | None:
+    """Insert the timesheet's first row; None when that worked. A concurrent request may have
+    inserted it first — the unique constraint tells, and only its savepoint is undone — and
+    then its row is returned (locked), for this transition to be judged against the state that
+    request left: a second submit is a 409, as if the two had come one after the other."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return approval_row(session, subj.user, subj.period, lock=True)
+    return None
 
 
 def _comment_or_fail(action: str, comment: str | None) -> None:
@@ -220,7 +245,7 @@ def transition(session: Session, caller: Caller, user: str, period: Period, acti
                comment: str | None, reviewer: str | None, site_admins: list[str],
                policy: WorklogPolicy, now: datetime) -> Subject:
     """Make one transition of ``user``'s timesheet; returns the new state."""
-    subj = subject(session, user, period, site_admins=site_admins)
+    subj = subject(session, user, period, site_admins=site_admins, lock=True)
     check_transition(action, caller, subj)
     _comment_or_fail(action, comment)
     if action == "reopen":

@@ -1,9 +1,10 @@
 """The audit trail (issue 9): every change to tracked entities, field by field, hash-chained.
 
 Recording is automatic: a flush hook turns each flushed change of a tracked model (worklogs,
-approvals, accounts, links, work attributes, settings, periods) into an entry, so no write path
-can forget it. ``record`` is the one function that appends an entry; other modules either
-register their model with ``track`` or call ``record`` themselves.
+approvals, accounts and their customers, categories and milestones, links, work attributes,
+rates, expenses, shares, settings — teams and schemes included — and periods) into an
+entry, so no write path can forget it. ``record`` is the one function that appends an entry;
+other modules either register their model with ``track`` or call ``record`` themselves.
 
 Who and where come from the session (``act_as``): a Jira user, an API token, or the system;
 source panel, api, webhook or job. Entries are inserted unsealed as they are flushed (so a
@@ -34,17 +35,31 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from ..models import Account
+from ..models import AccountCategory
 from ..models import AccountLink
 from ..models import AppSession
 from ..models import AuditChainHead
 from ..models import AuditEntry
+from ..models import Customer
+from ..models import ExchangeRate
+from ..models import Expense
+from ..models import Holiday
+from ..models import HolidayScheme
+from ..models import HolidaySchemeMember
 from ..models import Invoice
+from ..models import Milestone
 from ..models import PeriodClosure
+from ..models import Rate
 from ..models import Role
 from ..models import RoleAssignment
+from ..models import Share
+from ..models import Team
+from ..models import TeamMembership
 from ..models import TenantSetting
 from ..models import TimesheetApproval
 from ..models import WorkAttribute
+from ..models import WorkloadScheme
+from ..models import WorkloadSchemeMember
 from ..models import Worklog
 from ..models.worklog import BOOKKEEPING as WORKLOG_BOOKKEEPING
 
@@ -74,15 +89,18 @@ class Tracked:
     entity_type: str
     parent: str | None = None  # attribute naming the parent entity
     ignored: frozenset[str] = frozenset()  # the model's own derived or bookkeeping columns
+    # Names the model in ``entity_id`` ("team:3") where it shares an entity type with others.
+    kind: str | None = None
 
 
 _TRACKED: dict[type, Tracked] = {}
 
 
 def track(model: type, entity_type: str, *, parent: str | None = None,
-          ignored: frozenset[str] = frozenset()) -> None:
-    """Audit every flushed change of ``model`` as ``entity_type``, except ``ignored`` columns."""
-    _TRACKED[model] = Tracked(entity_type, parent, ignored)
+          ignored: frozenset[str] = frozenset(), kind: str | None = None) -> None:
+    """Audit every flushed change of ``model`` as ``entity_type``, except ``ignored`` columns;
+    ``kind`` prefixes its ids when other models share the entity type (their ids overlap)."""
+    _TRACKED[model] = Tracked(entity_type, parent, ignored, kind)
 
 
 # A worklog's priced amounts and push state are derived or bookkeeping (re-pricing is not a
@@ -97,6 +115,24 @@ track(PeriodClosure, "period")
 track(Role, "role")
 track(RoleAssignment, "role", parent="account_id")
 track(Invoice, "invoice", parent="account_key")
+track(Rate, "rate", parent="account_key")
+track(ExchangeRate, "rate", kind="exchangerate")
+# An expense's cost and revenue are priced from the rate tables: derived, like a worklog's.
+track(Expense, "expense", parent="account_key", ignored=frozenset({
+    "cost_base", "cost_currency", "revenue", "revenue_currency", "revenue_base",
+    "price_error"}))
+track(Milestone, "account", parent="account_key", kind="milestone")
+track(Customer, "account", kind="customer")
+track(AccountCategory, "account", kind="category")
+track(Team, "settings", kind="team")
+track(TeamMembership, "settings", parent="team_id", kind="teammembership")
+track(WorkloadScheme, "settings", kind="workloadscheme")
+track(WorkloadSchemeMember, "settings", parent="scheme_id", kind="workloadschememember")
+track(HolidayScheme, "settings", kind="holidayscheme")
+track(Holiday, "settings", parent="scheme_id", kind="holiday")
+track(HolidaySchemeMember, "settings", parent="scheme_id", kind="holidayschememember")
+# A share's token hash is the secret itself: never copied into the trail.
+track(Share, "share", parent="account_key", ignored=frozenset({"token_hash"}))
 
 
 def act_as(session: Session, actor: Actor) -> None:
@@ -168,10 +204,10 @@ def _changes(obj, ignored: frozenset[str], *, created: bool, deleted: bool) -> l
     return changes
 
 
-def _entity_id(obj) -> str:
+def _entity_id(obj, tracked: Tracked) -> str:
     if isinstance(obj, TenantSetting):
         return obj.name
-    return str(obj.id)
+    return f"{tracked.kind}:{obj.id}" if tracked.kind else str(obj.id)
 
 
 def _audit_flush(session: Session, _flush_context) -> None:
@@ -192,8 +228,9 @@ def _audit_flush(session: Session, _flush_context) -> None:
                 action = "Deleted"  # soft deletion
             parent = getattr(obj, tracked.parent) if tracked.parent else None
             entries.append(_entry(session, tenant_id=obj.tenant_id,
-                                  entity_type=tracked.entity_type, entity_id=_entity_id(obj),
-                                  action=action, changes=changes,
+                                  entity_type=tracked.entity_type,
+                                  entity_id=_entity_id(obj, tracked), action=action,
+                                  changes=changes,
                                   parent_id=str(parent) if parent is not None else None,
                                   now=None))
     _insert_entries(session, entries)

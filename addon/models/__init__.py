@@ -39,6 +39,8 @@ from .money import Milestone
 from .money import Rate
 from .role import Role
 from .role import RoleAssignment
+from .share import Share
+from .share import ShareAccess
 from .sync import InboxEvent
 from .sync import SyncState
 from .tenant import ConsumedInstallToken
@@ -94,6 +96,8 @@ __all__ = [
     "Rate",
     "Role",
     "RoleAssignment",
+    "Share",
+    "ShareAccess",
     "SyncState",
     "Tenant",
     "TenantScoped",

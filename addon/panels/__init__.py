@@ -22,4 +22,5 @@ from . import admin  # noqa: E402,F401 - registers the admin pages on bp
 from . import approvals_page  # noqa: E402,F401 - registers the reviewers' page on bp
 from . import capacity_pages  # noqa: E402,F401 - registers the Capacity page on bp
 from . import money_pages  # noqa: E402,F401 - registers the money pages on bp
+from . import share_page  # noqa: E402,F401 - registers the public shared report on bp
 from . import worklog_panels  # noqa: E402,F401 - registers the time panels on bp
