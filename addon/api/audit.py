@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import Response
@@ -18,6 +16,7 @@ from ..domain import access
 from ..domain import audit
 from ..domain import discrepancies
 from ..domain.errors import Forbidden
+from ..domain.spreadsheets import csv_bytes
 from ..models.base import utcnow
 from . import bp
 from . import serialize
@@ -87,14 +86,11 @@ def entry_json(e) -> dict:
 
 
 def _csv(entries) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for e in entries:
-        writer.writerow([e.id, serialize.instant(e.created_at), e.action, e.entity_type,
-                         e.entity_id, e.parent_id or "", e.actor_id or "", e.actor_type,
-                         e.source, json.dumps(e.changes, sort_keys=True)])
-    return Response(out.getvalue(), mimetype="text/csv", headers={
+    rows = [CSV_COLUMNS] + [
+        [e.id, serialize.instant(e.created_at), e.action, e.entity_type, e.entity_id,
+         e.parent_id, e.actor_id, e.actor_type, e.source, json.dumps(e.changes, sort_keys=True)]
+        for e in entries]
+    return Response(csv_bytes(rows), mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=papertrail.csv"})
 
 

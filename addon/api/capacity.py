@@ -3,13 +3,9 @@ XLSX)."""
 
 from __future__ import annotations
 
-import csv
-import io as bytes_io
-
 from flask import Response
 from flask import jsonify
 from flask import request
-from openpyxl import Workbook
 
 from connect.context import allow_context_qsh
 from connect.context import current_context
@@ -20,6 +16,9 @@ from ..domain.capacity.board import capacity_board
 from ..domain.capacity.periods import GRANULARITIES
 from ..domain.reports.utilization import GROUPINGS
 from ..domain.reports.utilization import utilization
+from ..domain.spreadsheets import XLSX_MIMETYPE
+from ..domain.spreadsheets import csv_bytes
+from ..domain.spreadsheets import xlsx_bytes
 from . import bp
 from . import capacity_io as io
 from .envelope import self_url
@@ -91,23 +90,14 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
         "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+def _table(rows: list[dict]) -> list[list]:
+    return [UTILIZATION_COLUMNS] + [[row[c] for c in UTILIZATION_COLUMNS] for row in rows]
+
+
 def _csv(rows: list[dict], name: str) -> Response:
-    out = bytes_io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(UTILIZATION_COLUMNS)
-    for row in rows:
-        writer.writerow(["" if row[c] is None else row[c] for c in UTILIZATION_COLUMNS])
-    return _download(out.getvalue().encode(), "text/csv", f"{name}.csv")
+    return _download(csv_bytes(_table(rows)), "text/csv", f"{name}.csv")
 
 
 def _xlsx(rows: list[dict], name: str) -> Response:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Utilization"
-    sheet.append(UTILIZATION_COLUMNS)
-    for row in rows:
-        sheet.append([row[c] for c in UTILIZATION_COLUMNS])
-    out = bytes_io.BytesIO()
-    book.save(out)
-    return _download(out.getvalue(), "application/vnd.openxmlformats-officedocument."
-                     "spreadsheetml.sheet", f"{name}.xlsx")
+    return _download(xlsx_bytes(_table(rows), title="Utilization"), XLSX_MIMETYPE,
+                     f"{name}.xlsx")

@@ -17,6 +17,7 @@ from ..domain.billing_export import to_xlsx
 from ..domain.invoice_documents import document
 from ..domain.invoice_documents import to_html
 from ..domain.invoice_documents import to_pdf
+from ..domain.spreadsheets import XLSX_MIMETYPE
 from ..models.base import utcnow
 from . import bp
 from . import serialize
@@ -30,7 +31,6 @@ from .inputs import tenant_session
 from .money import caller_money_access
 
 EXPORT_FORMATS = ("csv", "xlsx")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.get("/billing/export")
@@ -50,7 +50,7 @@ def export_billing():
                                      date_to, problems=problems.items)
     name = f"billing-{date_from}-{date_to}.{kind}"
     body, mimetype = (to_csv(table), "text/csv") if kind == "csv" else \
-        (to_xlsx(table, currency), XLSX)
+        (to_xlsx(table, currency), XLSX_MIMETYPE)
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

@@ -19,6 +19,7 @@ from ..domain.reports.cost import CostQuery
 from ..domain.reports.cost import cost_report
 from ..domain.reports.cost import validate
 from ..domain.reports.estimate_vs_actual import estimate_vs_actual
+from ..domain.spreadsheets import XLSX_MIMETYPE
 from ..models.base import utcnow
 from . import bp
 from . import serialize
@@ -90,7 +91,7 @@ def costs():
     if kind == "xlsx":
         return Response(export.to_xlsx(report), headers={
             "Content-Disposition": "attachment; filename=costs.xlsx"},
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            mimetype=XLSX_MIMETYPE)
     return jsonify(serialize.cost_report(report, lambda row: _drill_link(report.query, row)))
 
 

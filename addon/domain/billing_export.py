@@ -8,11 +8,8 @@ decimals); there is no total row, so the ``amount`` column sums to the period's 
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
-from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from .access import MoneyAccess
@@ -24,8 +21,9 @@ from .billing import billing_period
 from .billing import hours
 from .errors import FieldProblem
 from .errors import Forbidden
-from .money import minor_units
 from .money import round_money
+from .spreadsheets import csv_bytes
+from .spreadsheets import xlsx_bytes
 
 FORBIDDEN = "billing exports are for site administrators and the account's lead"
 
@@ -76,25 +74,9 @@ def _attribute(attribute, value):
 
 
 def to_csv(table: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in table:
-        writer.writerow(["" if v is None else v for v in row])
-    return out.getvalue().encode("utf-8")
+    return csv_bytes(table)
 
 
 def to_xlsx(table: list[list], currency: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Billing"
-    places = minor_units(currency)
-    money_format = "#,##0" + ("." + "0" * places if places else "")
-    amount_column = COLUMNS.index("amount")
-    for row in table:
-        sheet.append(row)
-        cells = sheet[sheet.max_row]
-        if isinstance(cells[amount_column].value, Decimal):
-            cells[amount_column].number_format = money_format
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(table, title="Billing", currency=currency,
+                      money_columns={COLUMNS.index("amount")})

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from .conftest import WEEK
+from .conftest import approve
 from .conftest import log
 
 HEADER = ["date", "accountId", "person", "role", "issueKey", "issueSummary", "epicKey",
@@ -93,3 +94,16 @@ def test_every_bad_parameter_is_named_at_once(billing):
                                              ("other", 403), ("anonymous", 401)])
 def test_only_site_admins_and_the_account_lead_may_export(billing, who, status):
     assert export(billing[who]).status_code == status
+
+
+def test_text_a_spreadsheet_would_run_is_exported_as_text(billing, world):
+    """A description like ``=HYPERLINK(…)`` must not become a live formula in Excel."""
+    formula = '=HYPERLINK("https://evil.example","open")'
+    next_week = {"from": "2026-11-30", "to": "2026-12-06"}
+    log(billing["ada"], world["story"], "2026-12-01", 3600, description=formula)
+    approve(billing["ada"], billing["lead"], world["ada"].account_id, period=next_week)
+    rows = rows_of(export(billing["admin"], **next_week))
+    assert [r["description"] for r in rows] == [f"'{formula}"]
+    xlsx = export(billing["admin"], format="xlsx", **next_week)
+    cell = load_workbook(io.BytesIO(xlsx.content)).active.cell(row=2, column=8)
+    assert (cell.value, cell.data_type) == (formula, "s")

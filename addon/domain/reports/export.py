@@ -3,14 +3,9 @@ total line, money as exact decimals (CSV text; XLSX numbers with the currency's 
 
 from __future__ import annotations
 
-import csv
-import io
-from decimal import Decimal
-
-from openpyxl import Workbook
-
-from ..money import minor_units
 from ..money import round_money
+from ..spreadsheets import csv_bytes
+from ..spreadsheets import xlsx_bytes
 from .cost import CostReport
 from .cost import Figures
 
@@ -42,24 +37,8 @@ def _figures(f: Figures, currency: str) -> list:
 
 
 def to_csv(report: CostReport) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for line in table(report):
-        writer.writerow(["" if v is None else v for v in line])
-    return out.getvalue().encode("utf-8")
+    return csv_bytes(table(report))
 
 
 def to_xlsx(report: CostReport) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Costs"
-    money_format = "#,##0" + ("." + "0" * minor_units(report.currency)
-                              if minor_units(report.currency) else "")
-    for line in table(report):
-        sheet.append(line)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, Decimal):
-                cell.number_format = money_format
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(table(report), title="Costs", currency=report.currency)
