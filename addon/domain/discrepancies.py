@@ -18,6 +18,7 @@ from ..models.approval import DISCREPANCY_RESOLVED
 from ..models.approval import LOCKING_APPROVAL_STATES
 from ..models.worklog import PUSH_PENDING
 from .approvals import reopen_for_jira
+from .billing import require_timesheet_not_invoiced
 from .errors import Conflict
 from .errors import FieldProblem
 from .errors import InvalidInput
@@ -72,6 +73,8 @@ def _keep_jira(session: Session, row: Discrepancy, worklog: Worklog, *, actor: s
                now: datetime) -> None:
     approval = session.get(TimesheetApproval, row.approval_id)
     if approval.status in LOCKING_APPROVAL_STATES:
+        require_timesheet_not_invoiced(session, approval.account_id, approval.period_from,
+                                       approval.period_to)
         reopen_for_jira(session, approval, actor=actor, now=now,
                         reason=f"discrepancy {row.id}: Jira's version of worklog "
                                f"{worklog.id} was kept")

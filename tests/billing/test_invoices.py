@@ -229,3 +229,27 @@ def test_an_invoiced_timesheet_stays_approved_until_the_invoice_is_void(billing,
     assert refused.status_code == 409 and "issued invoice" in refused.json()["errors"]["message"]
     act(admin, invoice, "void")
     assert reopen().status_code == 200
+
+
+def test_keeping_jiras_version_of_an_invoiced_worklog_waits_for_the_void(billing, world,
+                                                                          run_jobs):
+    """A Jira-side edit of billed time is a discrepancy like any other, but keeping Jira's
+    version would reopen the timesheet under an issued invoice: 409 until it is void."""
+    admin, site, model = billing["admin"], world["site"], world["model"]
+    invoice = created(admin)
+    act(admin, invoice, "issue")
+    jira_id = admin.get(f"/worklogs/{billing['worklogs'][0]}").json()["jiraWorklogId"]
+    model.update_worklog(jira_id, time_spent_seconds=60)
+    site.send_webhook("worklog_updated", model.worklog_event_payload(
+        model.worklog(jira_id), "worklog_updated"))
+    run_jobs()
+    (found,) = admin.get("/discrepancies", params={"status": "OPEN"}).json()["results"]
+
+    def keep_jira():
+        return admin.post(f"/discrepancies/{found['id']}/resolve", json={"keep": "JIRA"})
+
+    refused = keep_jira()
+    assert refused.status_code == 409 and "issued invoice" in refused.json()["errors"]["message"]
+    assert admin.get("/discrepancies", params={"status": "OPEN"}).json()["metadata"]["count"] == 1
+    act(admin, invoice, "void")
+    assert keep_jira().status_code == 200
