@@ -4,7 +4,8 @@ and the headers every answer carries.
 - Every authenticated route that shows or changes tenant data needs a user: a context token
   with ``sub``, or an API token (which acts as its owner). Jira issues context tokens without
   ``sub`` to anonymous visitors of public projects; those get 401 everywhere except on the
-  few views marked ``@user_optional`` (Jira's own webhooks, signed as the app).
+  few views marked ``@user_optional`` (Jira's own webhooks, signed as the app): a JSON error,
+  or on the pages Jira frames a page asking them to log in.
 - Bodies are limited (``MAX_BODY_BYTES``, 413) before anything reads them, and a NUL character
   in the path or query is a 400 (PostgreSQL refuses NUL in text).
 - Pages send a Content-Security-Policy whose ``frame-ancestors`` are Atlassian's sites and
@@ -17,6 +18,7 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask import g
+from flask import render_template
 from flask import request
 
 from connect.context import AUTH_MODE_ATTR
@@ -79,6 +81,9 @@ def init_app(app: Flask, *, max_body_bytes: int) -> None:
             return
         context = g.get("connect_context")
         if context is None or not context.account_id:
+            if request.blueprint == "panels" and request.method == "GET":
+                # Inside Jira's iframe an anonymous visitor gets a page, not raw JSON.
+                return render_template("sign_in_needed.html"), 401
             raise ApiError(401, "this needs a signed-in user (or an API token)",
                            code="user_required")
 
