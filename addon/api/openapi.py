@@ -237,8 +237,12 @@ def _op(summary: str, response: dict | None, *, status: str = "200", body: str |
         "400": {"description": "Bad input", "content": {"application/json": {
             "schema": _ref("Errors")}}},
         "401": {"description": "Not authenticated, or no user: every route but this "
-                              "document needs a context token with a user or an API token"},
-        "403": {"description": "Forbidden"}, "404": {"description": "Not found"},
+                              "document needs a context token with a user or an API token",
+                "content": {"application/json": {"schema": _ref("Errors")}}},
+        "403": {"description": "Forbidden", "content": {"application/json": {
+            "schema": _ref("Errors")}}},
+        "404": {"description": "Not found", "content": {"application/json": {
+            "schema": _ref("Errors")}}},
         "413": {"description": "Request body larger than MAX_BODY_BYTES (1 MiB by default)",
                 "content": {"application/json": {"schema": _ref("Errors")}}},
         "503": {"description": "Jira did not answer a permission check", "content": {
