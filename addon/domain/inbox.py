@@ -37,6 +37,7 @@ from .sync import jira_time_ms
 from .sync_batch import batch_lookups
 from .sync_batch import fetch_unknown_issues
 from .sync_batch import prefetch
+from .sync_batch import write_new_rows
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 15
@@ -190,6 +191,7 @@ def _apply_as_batch(session: Session, events: list[InboxEvent], source: JiraSour
             for event_type, payload in bodies:
                 apply_event(session, event_type, payload, source, now=now,
                             account_field=account_field)
+            write_new_rows(session)
     except Exception:  # noqa: BLE001 - each event is retried alone and its failure recorded
         return False
     return True
