@@ -29,6 +29,7 @@ from ..models import Worklog
 from .sync_batch import add_row
 from .sync_batch import current_batch
 from .sync_batch import find_row
+from .sync_batch import flush
 from .worklogs import adopt_jira_worklog
 
 ISSUE_EVENTS = ("jira:issue_created", "jira:issue_updated", "jira:issue_deleted")
@@ -143,7 +144,7 @@ def apply_project(session: Session, data: dict, version_ms: int) -> JiraProject 
 def delete_project(session: Session, jira_id: str, *, now: datetime) -> None:
     """Tombstone the project with its issues and their worklogs (Jira deletes them together)."""
     _tombstone(session, JiraProject, jira_id, now, key=f"#{jira_id}", name="(deleted)")
-    session.flush()  # inside a batch (no autoflush) the query must see the batch's issues
+    flush(session)  # inside a batch (no autoflush) the query must see the batch's issues
     issue_ids = session.scalars(
         select(JiraIssue.jira_id).where(JiraIssue.project_jira_id == jira_id,
                                         JiraIssue.deleted_at.is_(None))
@@ -198,7 +199,7 @@ def _follow_move(session: Session, issue_jira_id: str, project_jira_id: str) -> 
     """An issue moved to another project takes its time and expenses along: who may see them
     (Browse Projects) and the per-project reports follow the issue's project. What the
     worklogs say is unchanged, so their ``updatedAt`` stays."""
-    session.flush()  # inside a batch (no autoflush) this batch's new worklogs must be included
+    flush(session)  # inside a batch (no autoflush) this batch's new worklogs must be included
     for model in (Worklog, Expense):
         session.execute(update(model).where(model.issue_jira_id == issue_jira_id)
                         .values(project_jira_id=project_jira_id)
@@ -225,7 +226,7 @@ def _ensure_project(session: Session, project: dict) -> JiraProject:
 def delete_issue(session: Session, jira_id: str, *, now: datetime) -> None:
     """Tombstone the issue and its worklogs (Jira sends no worklog_deleted for those)."""
     _tombstone(session, JiraIssue, jira_id, now, key=f"#{jira_id}", project_jira_id="")
-    session.flush()  # inside a batch (no autoflush) the update must reach the batch's worklogs
+    flush(session)  # inside a batch (no autoflush) the update must reach the batch's worklogs
     for model in (JiraWorklog, Worklog):
         session.execute(
             update(model)

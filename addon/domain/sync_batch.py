@@ -5,8 +5,17 @@ worklog, the author, the account rules, the work attributes — each looked up b
 query also flushing whatever the previous event left pending. A batch instead loads every row
 its events name with a few ``IN`` queries up front (``prefetch``), fetches the issues nobody has
 seen yet from Jira with one search, and answers the rest of its lookups from memory. The rows
-are the session's own ORM objects, so writes go through the unit of work as before and are
-flushed together (one multi-row INSERT per table) when the batch's savepoint is released.
+are the session's own ORM objects, so changes to rows that existed go through the unit of work
+as before and are flushed together when the batch's savepoint is released.
+
+New mirror rows (issues, worklogs, users: not audited) are different: the batch keeps them as
+plain, session-less objects and inserts them with one Core ``executemany`` per table
+(``write_new_rows``) when the batch ends or before the batch's logic needs them in the database
+(``flush``). A profile showed the unit of work's multi-row ``INSERT … RETURNING`` of those rows
+costing more than applying them: psycopg parses a statement of that size in Python on every
+flush (it caches only statements with ≤ 50 parameters), while an ``executemany`` of one short
+statement is parsed once and pipelined. A row that another worker inserted meanwhile fails the
+insert on its unique key, as the flush did, and the batch is tried again.
 
 The batch lives on ``session.info`` for the duration of one ``with batch_lookups(...)`` block;
 outside it (API writes, per-event retries) every lookup queries the database as before.
@@ -21,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -46,11 +56,16 @@ class SyncBatch:
     fetched_issues: dict[str, dict] = field(default_factory=dict)
     linkable: list[Worklog] = field(default_factory=list)
     memo: dict[tuple, object] = field(default_factory=dict)
+    new: dict[type, list] = field(default_factory=dict)  # mirror rows to insert (Core)
 
 
 # Which column each cached model is looked up by.
 _KEYS = {JiraIssue: "jira_id", JiraProject: "jira_id", JiraWorklog: "jira_id",
          JiraUser: "account_id", Worklog: "jira_worklog_id"}
+# New rows of these are inserted by ``write_new_rows`` inside a batch (not audited, no ORM
+# relationships); the database fills ``id``, the columns' defaults the timestamps.
+_CORE_INSERTED = (JiraIssue, JiraWorklog, JiraUser)
+_SERVER_FILLED = ("id", "created_at", "updated_at")
 
 
 def current_batch(session: Session) -> SyncBatch | None:
@@ -74,6 +89,7 @@ def prefetched(session: Session, events: list[tuple[str, dict]]) -> Iterator[Syn
     with batch_lookups(session) as batch:
         prefetch(session, events)
         yield batch
+        write_new_rows(session)
 
 
 def find_row(session: Session, model: type, key: str):
@@ -89,8 +105,46 @@ def find_row(session: Session, model: type, key: str):
 
 def add_row(session: Session, model: type, key: str, row) -> None:
     """Add a new row and let later lookups in the batch find it without a flush."""
-    session.add(row)
+    batch = current_batch(session)
+    if batch is not None and model in _CORE_INSERTED:
+        batch.new.setdefault(model, []).append(row)
+    else:
+        session.add(row)
     remember(session, model, key, row)
+
+
+def write_new_rows(session: Session) -> None:
+    """Insert the batch's new mirror rows, one ``executemany`` per table.
+
+    They are then forgotten by the batch: a later lookup reads the stored row back as an ORM
+    object, so the rest of the batch changes it through the unit of work.
+    """
+    batch = current_batch(session)
+    if batch is None:
+        return
+    for model, rows in batch.new.items():
+        table = model.__table__
+        columns = [c for c in table.c if c.key not in _SERVER_FILLED]
+        session.execute(insert(table), [
+            {c.key: _column_value(session, row, c) for c in columns} for row in rows])
+        for row in rows:
+            batch.rows.pop((model, getattr(row, _KEYS[model])), None)
+    batch.new.clear()
+
+
+def _column_value(session: Session, row, column):
+    value = getattr(row, column.key)
+    if column.key == "tenant_id":
+        return value if value is not None else session.tenant_id
+    if value is None and column.default is not None and column.default.is_scalar:
+        return column.default.arg
+    return value
+
+
+def flush(session: Session) -> None:
+    """Make every row the batch wrote so far visible to SQL (an ``UPDATE`` over them, say)."""
+    write_new_rows(session)
+    session.flush()
 
 
 def remember(session: Session, model: type, key: str, row) -> None:

@@ -37,6 +37,8 @@ class InboxEvent(TenantScoped, Base):
         UniqueConstraint("tenant_id", "webhook_identifier"),
         UniqueConstraint("tenant_id", "dedupe_key"),
         Index("ix_inbox_events_due", "status", "next_attempt_at"),
+        # A claim reads one tenant's earliest due events in index order, stopping at its batch.
+        Index("ix_inbox_events_claim", "tenant_id", "status", "next_attempt_at", "id"),
         # Retention deletes the oldest done events (issue 11).
         Index("ix_inbox_events_done", "status", "processed_at"),
     )
