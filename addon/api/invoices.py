@@ -12,12 +12,12 @@ from connect.context import allow_context_qsh
 from ..domain import invoices
 from ..domain.accounts import account_by_key
 from ..domain.billing_export import billing_export
-from ..domain.billing_export import to_csv
 from ..domain.billing_export import to_xlsx
 from ..domain.invoice_documents import document
 from ..domain.invoice_documents import to_html
 from ..domain.invoice_documents import to_pdf
 from ..domain.spreadsheets import XLSX_MIMETYPE
+from ..domain.spreadsheets import csv_bytes
 from ..models.base import utcnow
 from . import bp
 from . import serialize
@@ -49,7 +49,7 @@ def export_billing():
     table, currency = billing_export(session, access, args.get("accountKey"), date_from,
                                      date_to, problems=problems.items)
     name = f"billing-{date_from}-{date_to}.{kind}"
-    body, mimetype = (to_csv(table), "text/csv") if kind == "csv" else \
+    body, mimetype = (csv_bytes(table), "text/csv") if kind == "csv" else \
         (to_xlsx(table, currency), XLSX_MIMETYPE)
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -22,7 +22,6 @@ from .billing import hours
 from .errors import FieldProblem
 from .errors import Forbidden
 from .money import round_money
-from .spreadsheets import csv_bytes
 from .spreadsheets import xlsx_bytes
 
 FORBIDDEN = "billing exports are for site administrators and the account's lead"
@@ -71,10 +70,6 @@ def _attribute(attribute, value):
     if value is None:
         return None
     return attribute.names.get(value, value) if attribute.type == "STATIC_LIST" else value
-
-
-def to_csv(table: list[list]) -> bytes:
-    return csv_bytes(table)
 
 
 def to_xlsx(table: list[list], currency: str) -> bytes:
