@@ -204,10 +204,47 @@ def _changes(obj, ignored: frozenset[str], *, created: bool, deleted: bool) -> l
     return changes
 
 
+def is_tracked(model: type) -> bool:
+    return model in _TRACKED
+
+
+def record_inserted(session: Session, model: type, rows: list[dict]) -> None:
+    """Entries for rows of a tracked ``model`` inserted outside the unit of work (a sync
+    batch's new worklogs, by Core): the same ``Created`` entries the flush hook would write,
+    built from the inserted values, ``id`` included."""
+    tracked = _TRACKED[model]
+    names = [a.key for a in inspect(model).column_attrs
+             if a.key not in IGNORED_FIELDS and a.key not in tracked.ignored]
+    entries = []
+    for row in rows:
+        changes = [{"field": name, "previous": None, "new": _plain(row[name])}
+                   for name in names if row.get(name) is not None]
+        if not changes:
+            continue
+        parent = row.get(tracked.parent) if tracked.parent else None
+        entries.append(_entry(session, tenant_id=row["tenant_id"],
+                              entity_type=tracked.entity_type,
+                              entity_id=_kind_id(tracked, row["id"]),
+                              action=_action("Created", changes),
+                              changes=changes,
+                              parent_id=str(parent) if parent is not None else None, now=None))
+    _insert_entries(session, entries)
+
+
+def _action(kind: str, changes: list[dict]) -> str:
+    if any(c["field"] == "deleted_at" and c["previous"] is None and c["new"] for c in changes):
+        return "Deleted"  # soft deletion
+    return kind
+
+
 def _entity_id(obj, tracked: Tracked) -> str:
     if isinstance(obj, TenantSetting):
         return obj.name
-    return f"{tracked.kind}:{obj.id}" if tracked.kind else str(obj.id)
+    return _kind_id(tracked, obj.id)
+
+
+def _kind_id(tracked: Tracked, row_id: int) -> str:
+    return f"{tracked.kind}:{row_id}" if tracked.kind else str(row_id)
 
 
 def _audit_flush(session: Session, _flush_context) -> None:
@@ -222,10 +259,7 @@ def _audit_flush(session: Session, _flush_context) -> None:
                                deleted=kind == "Deleted")
             if not changes:
                 continue
-            action = kind
-            if any(c["field"] == "deleted_at" and c["previous"] is None and c["new"]
-                   for c in changes):
-                action = "Deleted"  # soft deletion
+            action = _action(kind, changes)
             parent = getattr(obj, tracked.parent) if tracked.parent else None
             entries.append(_entry(session, tenant_id=obj.tenant_id,
                                   entity_type=tracked.entity_type,

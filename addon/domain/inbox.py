@@ -36,8 +36,8 @@ from .sync import issue_fields
 from .sync import jira_time_ms
 from .sync_batch import batch_lookups
 from .sync_batch import fetch_unknown_issues
+from .sync_batch import finish_batch
 from .sync_batch import prefetch
-from .sync_batch import write_new_rows
 
 MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 15
@@ -191,7 +191,7 @@ def _apply_as_batch(session: Session, events: list[InboxEvent], source: JiraSour
             for event_type, payload in bodies:
                 apply_event(session, event_type, payload, source, now=now,
                             account_field=account_field)
-            write_new_rows(session)
+            finish_batch(session)
     except Exception:  # noqa: BLE001 - each event is retried alone and its failure recorded
         return False
     return True
@@ -207,10 +207,13 @@ def _issues_to_fetch(bodies: list[tuple[str, dict]]) -> set[str]:
 
 
 def _mark_done(session: Session, events: list[InboxEvent], now: datetime) -> None:
-    for event in events:
-        event.status = INBOX_DONE
-        event.processed_at = now
-        event.attempts += 1
+    """One ``UPDATE`` for the batch's events (the claimed objects are not read again)."""
+    if not events:
+        return
+    session.execute(update(InboxEvent).where(InboxEvent.id.in_([e.id for e in events]))
+                    .values(status=INBOX_DONE, processed_at=now,
+                            attempts=InboxEvent.attempts + 1)
+                    .execution_options(synchronize_session=False))
 
 
 def _apply_one_by_one(session: Session, events: list[InboxEvent], source: JiraSource, *,

@@ -87,6 +87,9 @@ class LinePrice:
     revenue_error: str | None = None
 
 
+PRICE_FIELDS = tuple(LinePrice.__dataclass_fields__)
+
+
 class PricingContext:
     """Everything needed to price many lines without a query per line."""
 
@@ -190,8 +193,9 @@ def price_worklog(session: Session, worklog: Worklog, *, now: datetime) -> None:
                            lambda: role_timeline(session, tenant_id)).role_id(author, day)
     line = LineInput(author, worklog.account_key, day, worklog.time_spent_seconds,
                      worklog.billable_seconds, role_id)
-    for name, value in asdict(price_line(ctx, line)).items():
-        setattr(worklog, name, value)
+    price = price_line(ctx, line)
+    for name in PRICE_FIELDS:  # not ``asdict``: it deep-copies every value (a sync hot path)
+        setattr(worklog, name, getattr(price, name))
     worklog.priced_at = now
 
 
@@ -221,7 +225,7 @@ def reprice_worklogs(session: Session, tenant_id: int, ctx: PricingContext, *,
 
 def _write_prices(session: Session, tenant_id: int, priced, now: datetime) -> None:
     table = Worklog.__table__
-    names = list(LinePrice.__dataclass_fields__)
+    names = list(PRICE_FIELDS)
     statement = (update(table).where(table.c.tenant_id == tenant_id,
                                      table.c.id == bindparam("b_id"))
                  .values({name: bindparam(f"b_{name}") for name in [*names, "priced_at"]}))

@@ -8,14 +8,19 @@ seen yet from Jira with one search, and answers the rest of its lookups from mem
 are the session's own ORM objects, so changes to rows that existed go through the unit of work
 as before and are flushed together when the batch's savepoint is released.
 
-New mirror rows (issues, worklogs, users: not audited) are different: the batch keeps them as
-plain, session-less objects and inserts them with one Core ``executemany`` per table
-(``write_new_rows``) when the batch ends or before the batch's logic needs them in the database
-(``flush``). A profile showed the unit of work's multi-row ``INSERT … RETURNING`` of those rows
-costing more than applying them: psycopg parses a statement of that size in Python on every
-flush (it caches only statements with ≤ 50 parameters), while an ``executemany`` of one short
-statement is parsed once and pipelined. A row that another worker inserted meanwhile fails the
-insert on its unique key, as the flush did, and the batch is tried again.
+New rows (mirror issues, worklogs and users, and the app worklogs adopted from them) are
+different: the batch keeps them as plain, session-less objects and inserts them with one Core
+``executemany`` per table (``write_new_rows``) when the batch ends or before the batch's logic
+needs them in the database (``flush``). A profile showed the unit of work's multi-row
+``INSERT … RETURNING`` of those rows costing more than applying them: psycopg parses a
+statement of that size in Python on every flush (it caches only statements with ≤ 50
+parameters), while an ``executemany`` of one short statement is parsed once and pipelined. An
+audited model's rows (app worklogs) get their ids from the sequence first, so that their audit
+entries can name them (``audit.record_inserted``). A row that another worker inserted
+meanwhile fails the insert on its unique key, as the flush did, and the batch is tried again.
+
+Work that reads the batch's rows back in aggregate (a budget's burn) is asked for with
+``at_batch_end`` and done once per key by ``finish_batch``, after the rows are written.
 
 The batch lives on ``session.info`` for the duration of one ``with batch_lookups(...)`` block;
 outside it (API writes, per-event retries) every lookup queries the database as before.
@@ -30,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 
+from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +48,7 @@ from ..models import JiraUser
 from ..models import JiraWorklog
 from ..models import Worklog
 from ..models.worklog import PUSH_PENDING
+from . import audit
 
 BATCH_KEY = "ledgerline.sync_batch"
 IN_CHUNK = 500  # ids per IN (...) query
@@ -56,15 +63,16 @@ class SyncBatch:
     fetched_issues: dict[str, dict] = field(default_factory=dict)
     linkable: list[Worklog] = field(default_factory=list)
     memo: dict[tuple, object] = field(default_factory=dict)
-    new: dict[type, list] = field(default_factory=dict)  # mirror rows to insert (Core)
+    new: dict[type, list] = field(default_factory=dict)  # rows to insert (Core)
+    at_end: dict[tuple, Callable[[], object]] = field(default_factory=dict)
 
 
 # Which column each cached model is looked up by.
 _KEYS = {JiraIssue: "jira_id", JiraProject: "jira_id", JiraWorklog: "jira_id",
          JiraUser: "account_id", Worklog: "jira_worklog_id"}
-# New rows of these are inserted by ``write_new_rows`` inside a batch (not audited, no ORM
-# relationships); the database fills ``id``, the columns' defaults the timestamps.
-_CORE_INSERTED = (JiraIssue, JiraWorklog, JiraUser)
+# New rows of these are inserted by ``write_new_rows`` inside a batch (no ORM relationships);
+# the sequence fills ``id``, the columns' defaults the timestamps.
+_CORE_INSERTED = (JiraIssue, JiraWorklog, JiraUser, Worklog)
 _SERVER_FILLED = ("id", "created_at", "updated_at")
 
 
@@ -89,7 +97,25 @@ def prefetched(session: Session, events: list[tuple[str, dict]]) -> Iterator[Syn
     with batch_lookups(session) as batch:
         prefetch(session, events)
         yield batch
-        write_new_rows(session)
+        finish_batch(session)
+
+
+def at_batch_end(session: Session, key: tuple, work: Callable[[], object]) -> bool:
+    """Leave ``work`` to the end of the batch, once per ``key`` (the last one asked wins);
+    False outside a batch, where the caller does it now."""
+    batch = current_batch(session)
+    if batch is None:
+        return False
+    batch.at_end[key] = work
+    return True
+
+
+def finish_batch(session: Session) -> None:
+    """Write the batch's new rows, then do the work left to its end."""
+    write_new_rows(session)
+    batch = current_batch(session)
+    while batch.at_end:
+        batch.at_end.pop(next(iter(batch.at_end)))()
 
 
 def find_row(session: Session, model: type, key: str):
@@ -125,20 +151,39 @@ def write_new_rows(session: Session) -> None:
     for model, rows in batch.new.items():
         table = model.__table__
         columns = [c for c in table.c if c.key not in _SERVER_FILLED]
-        session.execute(insert(table), [
-            {c.key: _column_value(session, row, c) for c in columns} for row in rows])
+        values = [{c.key: _column_value(session, row, c) for c in columns} for row in rows]
+        if audit.is_tracked(model):
+            for row_values, row_id in zip(values, _new_ids(session, table, len(rows)),
+                                          strict=True):
+                row_values["id"] = row_id
+        session.execute(insert(table), values)
+        if audit.is_tracked(model):
+            audit.record_inserted(session, model, values)
         for row in rows:
             batch.rows.pop((model, getattr(row, _KEYS[model])), None)
     batch.new.clear()
 
 
+def _new_ids(session: Session, table, count: int) -> list[int]:
+    """``count`` ids for new rows of ``table``, in order: from its sequence on PostgreSQL; on
+    SQLite, whose writers take turns, after the highest one stored."""
+    if session.bind.dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(table.name, table.c.id.name)
+        return sorted(session.scalars(select(func.nextval(sequence))
+                                      .select_from(func.generate_series(1, count))))
+    highest = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+    return list(range(highest + 1, highest + 1 + count))
+
+
 def _column_value(session: Session, row, column):
-    value = getattr(row, column.key)
+    """What the unit of work would insert: the attribute, or the column's default if the
+    attribute was never set."""
     if column.key == "tenant_id":
-        return value if value is not None else session.tenant_id
-    if value is None and column.default is not None and column.default.is_scalar:
-        return column.default.arg
-    return value
+        return row.tenant_id if row.tenant_id is not None else session.tenant_id
+    if column.key not in row.__dict__ and column.default is not None:
+        default = column.default
+        return default.arg if default.is_scalar else default.arg(None)
+    return getattr(row, column.key)
 
 
 def flush(session: Session) -> None:

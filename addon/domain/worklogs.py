@@ -55,6 +55,7 @@ from .policy import WorklogPolicy
 from .policy import check_policy
 from .pricing import price_worklog
 from .sync_batch import add_row
+from .sync_batch import at_batch_end
 from .sync_batch import current_batch
 from .sync_batch import find_row
 from .sync_batch import memoized
@@ -336,7 +337,12 @@ def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) 
     else:
         _follow_jira(session, worklog, mirror, issue)
     price_worklog(session, worklog, now=now)
-    record_crossings(session, worklog.account_key, day=worklog.start_date, now=now)
+    # Inside a sync batch the burn is measured once, after the batch's worklogs are written.
+    account_key, day = worklog.account_key, worklog.start_date
+    if account_key and not at_batch_end(session, ("budget", account_key, day),
+                                        lambda: record_crossings(session, account_key,
+                                                                 day=day, now=now)):
+        record_crossings(session, account_key, day=day, now=now)
     return worklog
 
 

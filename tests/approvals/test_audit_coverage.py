@@ -113,3 +113,28 @@ def test_teams_and_schemes_are_settings_changes(admin, world):
     assert {(e["entityId"].split(":")[0], e["parentId"]) for e in members} == {
         ("teammembership", str(team["id"])), ("workloadschememember", str(workload["id"])),
         ("holidayschememember", str(holidays["id"]))}
+
+
+def test_worklogs_first_seen_in_jira_are_audited_as_synced_with_their_ids(admin, world,
+                                                                         run_jobs):
+    """A drain inserts the worklogs Jira sent without the unit of work; each still gets its
+    entry, naming the stored worklog, and the chain still verifies."""
+    site, model = world["site"], world["model"]
+    sent = [model.add_worklog(world["story"], world["ada"].account_id, 600 * n,
+                              started="2026-11-02T09:00:00.000+0000") for n in (1, 2, 3)]
+    for worklog in sent:
+        site.send_webhook("worklog_created", model.worklog_event_payload(worklog,
+                                                                         "worklog_created"))
+    run_jobs()
+    stored = {str(w["jiraWorklogId"]): w for w in ok(admin.get(
+        f"/worklogs/issue/{world['story'].id}"))["results"]}
+    entries = _trail(admin, "worklog")
+    for worklog in sent:
+        mine = stored[str(worklog.id)]
+        entry = next(e for e in entries if e["entityId"] == str(mine["tempoWorklogId"]))
+        assert (entry["action"], entry["parentId"]) == ("Synced", str(world["story"].id))
+        changes = {c["field"]: c["new"] for c in entry["changes"]}
+        assert changes["time_spent_seconds"] == mine["timeSpentSeconds"]
+        assert changes["author_account_id"] == world["ada"].account_id
+        assert not changes.keys() & {"cost", "revenue", "push_state", "jira_worklog_id"}
+    assert ok(admin.get("/audit/verify"))["valid"] is True

@@ -170,3 +170,21 @@ def test_a_summary_for_an_account_in_another_currency_needs_an_exchange_rate(adm
     summary = _summary(admin, "USACC")
     assert summary["revenue"] is None
     assert summary["error"] == "no exchange rate USD→EUR in force on 2026-10-31"
+
+
+def test_worklogs_synced_in_one_batch_record_each_crossing_once(admin, world, priced,
+                                                                run_jobs):
+    """One drain applies Jira's worklogs as a batch: the burn is measured after they are all
+    written, so thresholds crossed together are each recorded once, with the final burn."""
+    _put(admin, "ACME", timeAndMaterials={"capHours": 4})
+    site, model = world["site"], world["model"]
+    for _ in range(6):
+        worklog = model.add_worklog(world["story"], world["ada"].account_id, 3600,
+                                    started="2026-10-05T09:00:00.000+0000")
+        site.send_webhook("worklog_created", model.worklog_event_payload(worklog,
+                                                                         "worklog_created"))
+    run_jobs()
+    body = admin.get("/accounts/ACME/alerts").json()
+    assert [a["threshold"] for a in body["results"]] == [75, 90, 100]
+    assert {a["burnPercent"] for a in body["results"]} == {150}
+    assert body["burn"]["percent"] == 150
