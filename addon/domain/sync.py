@@ -191,7 +191,10 @@ def apply_issue(session: Session, data: dict, *, account_field: str | None, now:
         row.account_field_value = _option_value(fields.get(account_field))
     row.version_ms = version_ms
     if _ensure_project(session, project).deleted:
-        row.deleted_at = row.deleted_at or now  # its project is gone from Jira
+        # Its project is gone from Jira, and with it the issue and its worklogs. They are
+        # tombstoned here, not only the issue: Jira lists no /worklog/deleted tombstone for
+        # worklogs removed with their issue, and no pass revisits a deleted issue.
+        delete_issue(session, jira_id, now=now)
     return row
 
 

@@ -192,3 +192,31 @@ def test_issue_moved_out_before_its_old_project_was_deleted_survives(live_app, j
     assert _reconcile_later(live_app.app, tenant_id) is not None
     with database.transaction(tenant_id=tenant_id) as session:
         assert_converged(session, model)
+
+
+def test_worklog_of_an_issue_moved_into_a_project_deleted_since_is_not_kept(
+        live_app, jira_site, database, run_jobs):
+    """Found by the lossy property: the move arrives after its new project's deletion and the
+    issue's own issue_deleted is lost. The issue dies on arrival; its worklog must die with it,
+    since Jira lists no tombstone for worklogs deleted with their issue and no pass revisits a
+    deleted issue."""
+    site, _, tenant_id = _backfilled_site(live_app, jira_site)
+    model = site.model
+    recorder = JiraRecorder(model)
+    old, doomed = model.add_project("OLD"), model.add_project("GONE")
+    issue = model.add_issue(old, "Moves into a doomed project")
+    model.add_worklog(issue, model.add_user("Ada").account_id, 600)
+    recorder.flush()
+    model.update_issue(issue, project=doomed)
+    recorder.flush()
+    model.delete_project(doomed)
+    recorder.flush()
+    order = ("project_created", "jira:issue_created", "worklog_created", "project_deleted",
+             "jira:issue_updated")  # jira:issue_deleted is lost
+    for hook in sorted((hook for hook in recorder.webhooks if hook.event in order),
+                       key=lambda hook: order.index(hook.event)):
+        assert site.send_webhook(hook.event, hook.payload).status_code == 204
+    run_jobs()
+    assert _reconcile_later(live_app.app, tenant_id) is not None
+    with database.transaction(tenant_id=tenant_id) as session:
+        assert_converged(session, model)
