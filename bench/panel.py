@@ -103,6 +103,14 @@ def _pending(database, tenant_id: int) -> int:
                               .where(InboxEvent.status == "pending"))
 
 
+def _wait_until_applying(database, tenant_id: int) -> None:
+    """Renders start once the worker is applying the backlog, not while it still starts up."""
+    first = _pending(database, tenant_id)
+    deadline = time.monotonic() + 60
+    while _pending(database, tenant_id) >= first and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=200)
@@ -127,6 +135,7 @@ def main() -> None:
                 worker = start_worker(config)
                 local.extensions["ledgerline.jobs"].enqueue_once(
                     drain_key(tenant.tenant_id), DRAIN_INBOX_JOB, tenant.tenant_id, queue="sync")
+                _wait_until_applying(database, tenant.tenant_id)
             http = requests.Session()
             url = _panel_url(config["base_url"], tenant)
             base_url = f"http://127.0.0.1:{baseline_port}/panels/issue?issueKey={ISSUE_KEY}"
@@ -146,6 +155,8 @@ def main() -> None:
         site.close()
     app_ms.sort()
     base_ms.sort()
+    if backend.redis_url and after == 0:
+        print("  (the backlog ran out during the renders: raise --backlog)")
     print(f"issue panel, {WORKLOGS} worklogs by {PEOPLE} people ({backend.notice}); "
           f"gunicorn {' '.join(GUNICORN)}; worker applied {before - after} backlog events "
           f"during the {args.renders} renders ({after} still pending):")

@@ -65,13 +65,16 @@ class RateInput:
 @dataclass(frozen=True)
 class Resolution:
     rate: Rate | None
-    tried: list[Scope]
+    tried: tuple[Scope, ...]
 
 
 class RateBook:
     """All of a tenant's rates in memory, indexed for look-ups by scope and day."""
 
     def __init__(self, rows):
+        # A book is a snapshot: each answer is computed once (a backfill prices thousands of
+        # lines for a few people, accounts and days).
+        self._resolved: dict[tuple, Resolution] = {}
         self._initial: dict[tuple[str, str], Rate] = {}
         self._dated: dict[tuple[str, str], tuple[list[date], list[Rate]]] = {}
         for row in sorted(rows, key=lambda r: (r.effective_date is None, r.effective_date)):
@@ -94,6 +97,14 @@ class RateBook:
     def resolve(self, category: str, *, day: date, user: str, role_id: int,
                 account_key: str | None) -> Resolution:
         """The first scope in precedence order with a rate in force on ``day``."""
+        asked = (category, day, user, role_id, account_key)
+        if asked not in self._resolved:
+            self._resolved[asked] = self._resolve(category, day=day, user=user,
+                                                  role_id=role_id, account_key=account_key)
+        return self._resolved[asked]
+
+    def _resolve(self, category: str, *, day: date, user: str, role_id: int,
+                 account_key: str | None) -> Resolution:
         tried = []
         for scope_type in PRECEDENCE[category]:
             if scope_type.startswith("ACCOUNT") and not account_key:
@@ -105,8 +116,8 @@ class RateBook:
             tried.append(scope)
             rate = self.in_force(category, scope.key, day)
             if rate is not None:
-                return Resolution(rate, tried)
-        return Resolution(None, tried)
+                return Resolution(rate, tuple(tried))
+        return Resolution(None, tuple(tried))
 
 
 def rate_book(session: Session) -> RateBook:

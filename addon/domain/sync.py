@@ -44,11 +44,11 @@ class SyncDataError(ValueError):
 
 def parse_jira_time(value: str) -> tuple[datetime, int]:
     """Jira's ``2026-11-23T09:00:00.000+0530`` → (aware UTC datetime, offset in minutes)."""
-    try:
-        parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z")
+    try:  # Python 3.11 reads Jira's form natively, several times faster than strptime
+        parsed = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         try:
-            parsed = datetime.fromisoformat(value)
+            parsed = datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z")
         except (TypeError, ValueError) as exc:
             raise SyncDataError(f"unreadable Jira time {value!r}") from exc
     if parsed.tzinfo is None:

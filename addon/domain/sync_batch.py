@@ -178,12 +178,13 @@ def _new_ids(session: Session, table, count: int) -> list[int]:
 def _column_value(session: Session, row, column):
     """What the unit of work would insert: the attribute, or the column's default if the
     attribute was never set."""
+    state = row.__dict__  # the set attributes (not the instrumented getter: a hot path)
     if column.key == "tenant_id":
-        return row.tenant_id if row.tenant_id is not None else session.tenant_id
-    if column.key not in row.__dict__ and column.default is not None:
+        return state.get("tenant_id") or session.tenant_id
+    if column.key not in state and column.default is not None:
         default = column.default
         return default.arg if default.is_scalar else default.arg(None)
-    return getattr(row, column.key)
+    return state.get(column.key)
 
 
 def flush(session: Session) -> None:
