@@ -198,10 +198,10 @@ def verify_request_token(
     ``TokenExpired``, ``TokenNotYetValid``, ``MissingQsh``, ``ContextQshNotAllowed``,
     ``QshMismatch``.
     """
-    header = _unverified_header(token)
+    header, unverified = _unverified_parts(token)  # one decode for both (a hot path)
     if header.get("alg") != "HS256":
         raise UnsupportedAlgorithm()
-    issuer = _unverified_claims(token).get("iss")
+    issuer = unverified.get("iss")
     if not isinstance(issuer, str) or not issuer:
         raise MalformedToken("The JWT has no iss claim.")
     secret = secret_for_issuer(issuer)
@@ -276,11 +276,17 @@ def _unverified_header(token: str | None) -> dict:
         raise MalformedToken() from exc
 
 
-def _unverified_claims(token: str) -> dict:
+def _unverified_parts(token: str | None) -> tuple[dict, dict]:
+    """The header and the claims, read without verifying (to choose the secret)."""
+    if not token:
+        raise MissingToken()
+    if not isinstance(token, str) or token.count(".") != 2:
+        raise MalformedToken()
     try:
-        return pyjwt.decode(token, options={"verify_signature": False})
+        decoded = pyjwt.api_jwt.decode_complete(token, options={"verify_signature": False})
     except pyjwt.PyJWTError as exc:
         raise MalformedToken() from exc
+    return decoded["header"], decoded["payload"]
 
 
 def _verified_claims(token: str, key: Any, algorithm: str, *, key_error: type) -> dict:
