@@ -198,7 +198,33 @@ def verify_request_token(
     ``TokenExpired``, ``TokenNotYetValid``, ``MissingQsh``, ``ContextQshNotAllowed``,
     ``QshMismatch``.
     """
-    header, unverified = _unverified_parts(token)  # one decode for both (a hot path)
+    claims = _signed_claims(token, secret_for_issuer)
+    _check_times(claims, _now(now), leeway)
+    qsh = _qsh_claim(claims)
+    if qsh == CONTEXT_QSH:
+        if allow_context_qsh:
+            return claims
+        raise ContextQshNotAllowed()
+    _check_qsh(qsh, method, path, params)
+    return claims
+
+
+# Tokens whose HS256 signature verified, with the issuer and the secret it verified under.
+# Jira signs each request with ``iat`` in whole seconds and no nonce, so a burst of webhooks
+# repeats one token; a repeat skips both decodes. Everything else is checked on every request:
+# the issuer is looked up again (a disabled or uninstalled tenant is refused), the signature
+# counts only under the same secret (a reinstall changes it), times and qsh are checked anew.
+_SIGNATURES_SEEN: dict[str, tuple[str, str, dict]] = {}
+_SIGNATURES_SEEN_MAX = 1024
+
+
+def _signed_claims(token: str | None, secret_for_issuer: Callable[[str], str | None]) -> dict:
+    seen = _SIGNATURES_SEEN.get(token) if isinstance(token, str) else None
+    if seen is not None:
+        issuer, verified_under, claims = seen
+        if secret_for_issuer(issuer) == verified_under:
+            return dict(claims)
+    header, unverified = _unverified_parts(token)  # one decode for both
     if header.get("alg") != "HS256":
         raise UnsupportedAlgorithm()
     issuer = unverified.get("iss")
@@ -208,13 +234,9 @@ def verify_request_token(
     if secret is None:
         raise UnknownIssuer()
     claims = _verified_claims(token, secret, "HS256", key_error=BadSignature)
-    _check_times(claims, _now(now), leeway)
-    qsh = _qsh_claim(claims)
-    if qsh == CONTEXT_QSH:
-        if allow_context_qsh:
-            return claims
-        raise ContextQshNotAllowed()
-    _check_qsh(qsh, method, path, params)
+    if len(_SIGNATURES_SEEN) >= _SIGNATURES_SEEN_MAX:
+        _SIGNATURES_SEEN.clear()
+    _SIGNATURES_SEEN[token] = (issuer, secret, dict(claims))
     return claims
 
 

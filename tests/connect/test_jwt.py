@@ -219,6 +219,36 @@ def test_request_token_uses_the_clock_when_now_is_omitted():
         verify_request_token(hs(iat=now - 600, exp=now - 300), allow_context_qsh=False, **kwargs)
 
 
+def _verify_with(token, lookup, *, now=NOW, path=PATH):
+    return verify_request_token(token, method=METHOD, path=path, params=PARAMS,
+                                secret_for_issuer=lookup, allow_context_qsh=False, now=now)
+
+
+def test_a_repeated_token_is_checked_again_for_everything_but_its_signature():
+    """Jira repeats a token within a second; a repeat skips the decode, nothing else."""
+    secrets = {CLIENT: SECRET}
+
+    def lookup(iss):
+        if iss not in secrets:
+            raise errors.TenantDisabled()
+        return secrets[iss]
+
+    token = hs(sub="repeat-1")
+    assert _verify_with(token, lookup)["sub"] == "repeat-1"
+    _verify_with(token, lookup)["sub"] = "admin"  # the caller's copy, not the remembered one
+    assert _verify_with(token, lookup)["sub"] == "repeat-1"
+    with pytest.raises(errors.TokenExpired):
+        _verify_with(token, lookup, now=NOW + 400)
+    with pytest.raises(errors.QshMismatch):
+        _verify_with(token, lookup, path="/admin")
+    secrets[CLIENT] = OTHER_SECRET  # reinstalled: a new shared secret
+    with pytest.raises(errors.BadSignature):
+        _verify_with(token, lookup)
+    del secrets[CLIENT]  # disabled
+    with pytest.raises(errors.TenantDisabled):
+        _verify_with(token, lookup)
+
+
 def test_secret_lookup_not_called_before_algorithm_check():
     calls = []
 
