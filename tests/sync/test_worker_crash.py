@@ -26,11 +26,13 @@ from sqlalchemy import select
 from sqlalchemy import text
 
 from addon.db import EXTENSION_KEY as DB_KEY
+from addon.domain.sync_batch import SEARCH_CHUNK
 from addon.jobs import EXTENSION_KEY as JOBS_KEY
 from addon.jobs import QUEUE_NAMES
 from addon.models import InboxEvent
 from addon.models import JiraWorklog
 from tests.world import tenant_id_of
+from worker.jobs.sync import BATCH_SIZE
 from worker.jobs.sync import sweep_inbox
 
 from .gated_jira import GatedJira
@@ -39,11 +41,11 @@ from .helpers import assert_converged
 from .helpers import inbox_statuses
 from .helpers import private_app
 
-EVENTS = 250
-# Jira calls let through before the gate holds one: a batch claims at most 100 events and fetches
-# the issues it has not seen with one search per 50, so at
-# least one batch has committed by then and the held call is inside another, uncommitted one.
-HELD_AFTER = 3
+EVENTS = 2 * BATCH_SIZE + BATCH_SIZE // 2
+# Jira calls let through before the gate holds one: a batch claims at most BATCH_SIZE events and
+# fetches the issues it has not seen with one search per SEARCH_CHUNK, so at least one batch has
+# committed by then and the held call is inside another, uncommitted one.
+HELD_AFTER = -(-BATCH_SIZE // SEARCH_CHUNK) + 1
 LEDGERLINE = Path(sys.executable).parent / "ledgerline"
 # Rows of the tenant's pending events that another transaction has locked, i.e. claimed by a
 # worker batch that has not committed.
