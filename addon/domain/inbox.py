@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
+from sqlalchemy import Row
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
@@ -132,8 +133,10 @@ def claim_query(session: Session, limit: int, now: datetime):
     """The ``limit`` earliest due events of the session's tenant, locked for this worker.
 
     By due time, so the scan of ``ix_inbox_events_claim`` stops after ``limit`` rows instead of
-    walking the primary key past other tenants' backlogs (``bench/claim_plan.py``)."""
-    query = (select(InboxEvent)
+    walking the primary key past other tenants' backlogs (``bench/claim_plan.py``). Plain
+    rows, not ORM objects: a batch only reads them, and marks them done by one ``UPDATE``."""
+    query = (select(InboxEvent.id, InboxEvent.event_type, InboxEvent.payload,
+                    InboxEvent.attempts)
              .where(InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now)
              .order_by(InboxEvent.next_attempt_at, InboxEvent.id).limit(limit))
     if session.bind.dialect.name == "postgresql":
@@ -142,8 +145,8 @@ def claim_query(session: Session, limit: int, now: datetime):
     return query
 
 
-def _claim(session: Session, limit: int, now: datetime) -> list[InboxEvent]:
-    return list(session.scalars(claim_query(session, limit, now)))
+def _claim(session: Session, limit: int, now: datetime) -> list[Row]:
+    return list(session.execute(claim_query(session, limit, now)))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -177,7 +180,7 @@ def process_due_events(session: Session, source: JiraSource, *, now: datetime,
                        claimed=len(events))
 
 
-def _apply_as_batch(session: Session, events: list[InboxEvent], source: JiraSource, *,
+def _apply_as_batch(session: Session, events: list[Row], source: JiraSource, *,
                     now: datetime, account_field: str | None) -> bool:
     if not events:
         return True
@@ -206,8 +209,8 @@ def _issues_to_fetch(bodies: list[tuple[str, dict]]) -> set[str]:
     return by_worklogs - by_issue_events - {""}
 
 
-def _mark_done(session: Session, events: list[InboxEvent], now: datetime) -> None:
-    """One ``UPDATE`` for the batch's events (the claimed objects are not read again)."""
+def _mark_done(session: Session, events: list[Row], now: datetime) -> None:
+    """One ``UPDATE`` for the batch's events."""
     if not events:
         return
     session.execute(update(InboxEvent).where(InboxEvent.id.in_([e.id for e in events]))
@@ -216,7 +219,7 @@ def _mark_done(session: Session, events: list[InboxEvent], now: datetime) -> Non
                     .execution_options(synchronize_session=False))
 
 
-def _apply_one_by_one(session: Session, events: list[InboxEvent], source: JiraSource, *,
+def _apply_one_by_one(session: Session, events: list[Row], source: JiraSource, *,
                       now: datetime, account_field: str | None) -> tuple[int, int, int]:
     applied = retried = parked = 0
     for event in events:
@@ -225,14 +228,16 @@ def _apply_one_by_one(session: Session, events: list[InboxEvent], source: JiraSo
                 apply_event(session, event.event_type, event.payload, source, now=now,
                             account_field=account_field)
         except Exception as exc:  # any failure is recorded on the event, never lost
-            event.attempts += 1
-            event.last_error = error_text(exc)
-            if isinstance(exc, SyncDataError) or event.attempts >= MAX_ATTEMPTS:
-                event.status = INBOX_PARKED
+            attempts = event.attempts + 1
+            failure = {"attempts": attempts, "last_error": error_text(exc)}
+            if isinstance(exc, SyncDataError) or attempts >= MAX_ATTEMPTS:
+                failure["status"] = INBOX_PARKED
                 parked += 1
             else:
-                event.next_attempt_at = now + backoff(event.attempts)
+                failure["next_attempt_at"] = now + backoff(attempts)
                 retried += 1
+            session.execute(update(InboxEvent).where(InboxEvent.id == event.id)
+                            .values(failure).execution_options(synchronize_session=False))
             continue
         _mark_done(session, [event], now)
         applied += 1
