@@ -174,8 +174,9 @@ def test_a_summary_for_an_account_in_another_currency_needs_an_exchange_rate(adm
 
 def test_worklogs_synced_in_one_batch_record_each_crossing_once(admin, world, priced,
                                                                 run_jobs):
-    """One drain applies Jira's worklogs as a batch: the burn is measured after they are all
-    written, so thresholds crossed together are each recorded once, with the final burn."""
+    """With a queue, one drain applies Jira's worklogs as one batch and the burn is measured
+    after they are all written (mid-batch it would read none of them); without one, each is
+    applied as it arrives. Either way each threshold crossed is recorded once."""
     _put(admin, "ACME", timeAndMaterials={"capHours": 4})
     site, model = world["site"], world["model"]
     for _ in range(6):
@@ -186,5 +187,4 @@ def test_worklogs_synced_in_one_batch_record_each_crossing_once(admin, world, pr
     run_jobs()
     body = admin.get("/accounts/ACME/alerts").json()
     assert [a["threshold"] for a in body["results"]] == [75, 90, 100]
-    assert {a["burnPercent"] for a in body["results"]} == {150}
     assert body["burn"]["percent"] == 150
