@@ -172,8 +172,7 @@ def test_a_summary_for_an_account_in_another_currency_needs_an_exchange_rate(adm
     assert summary["error"] == "no exchange rate USD→EUR in force on 2026-10-31"
 
 
-def test_worklogs_synced_together_record_each_crossing_once(admin, world, priced,
-                                                                run_jobs):
+def test_worklogs_synced_together_record_each_crossing_once(admin, world, priced, run_jobs):
     """With a queue, one drain applies Jira's worklogs as one batch and the burn is measured
     after they are all written (mid-batch it would read none of them); without one, each is
     applied as it arrives. Either way each threshold crossed is recorded once."""
