@@ -67,6 +67,38 @@ def app_config(backend: Backend, cloud: AtlassianCloud, base_url: str, **overrid
     return config
 
 
+@contextmanager
+def installed_app(backend: Backend, cloud: AtlassianCloud, site_names: list[str],
+                  **overrides) -> Iterator[tuple[dict, object, object, list[tuple]]]:
+    """The app served from this process, with one fake Jira site installed per name.
+
+    Yields ``(config, app, database, [(site, tenant_id), ...])``; the server, the sites and the
+    database connections are closed afterwards. ``overrides`` go into the app's settings.
+    """
+    from addon import create_app
+    from addon.db import EXTENSION_KEY as DB_KEY
+    from tests.live_server import LiveServer
+
+    server = LiveServer()
+    config = app_config(backend, cloud, server.url, **overrides)
+    app = create_app(config)
+    server.start(app)
+    database = app.extensions[DB_KEY]
+    sites = [cloud.new_site(name) for name in site_names]
+    try:
+        installed = []
+        for site in sites:
+            assert site.install(server.url).status_code == 204
+            installed.append((site, app.extensions["ledgerline.tenants"]
+                              .find(site.client_key).tenant_id))
+        yield config, app, database, installed
+    finally:
+        server.stop()
+        for site in sites:
+            site.close()
+        database.dispose()
+
+
 def environment(config: dict) -> dict[str, str]:
     """The same settings as environment variables, for a separate server process."""
     names = {"database_url": "DATABASE_URL", "redis_url": "REDIS_URL",

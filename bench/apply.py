@@ -21,7 +21,7 @@ import multiprocessing
 import time
 
 from _harness import AtlassianCloud
-from _harness import app_config
+from _harness import installed_app
 from _harness import private_backend
 from sqlalchemy import func
 from sqlalchemy import select
@@ -115,17 +115,8 @@ def check_applied_once(database: Database, tenant_id: int, expected_done: int) -
 
 
 def _run(cloud, backend, name: str, sizes: dict, workers: int) -> list[float]:
-    database = None
-    site = cloud.new_site(name)
-    try:
-        from tests.live_server import LiveServer
-        server = LiveServer()
-        config = app_config(backend, cloud, server.url, redis_url=None)
-        app = create_app(config)
-        server.start(app)
-        database = app.extensions[DB_KEY]
-        assert site.install(server.url).status_code == 204
-        tenant_id = app.extensions["ledgerline.tenants"].find(site.client_key).tenant_id
+    with installed_app(backend, cloud, [name], redis_url=None) as (config, _, database, sites):
+        (site, tenant_id), = sites
         lines, rates = [], []
         known = known_issue_events(site.model, sizes["issues"], sizes["per_issue"])
         fill(database, tenant_id, known)
@@ -140,13 +131,8 @@ def _run(cloud, backend, name: str, sizes: dict, workers: int) -> list[float]:
         check_applied_once(database, tenant_id, len(known) + len(unknown))
         lines.append(f"  {workers} worker(s), unknown issues: {len(unknown) / seconds:6.0f} "
                      f"events/s ({len(unknown)} in {seconds:.1f} s, issues fetched from Jira)")
-        server.stop()
-        print("\n".join(lines), flush=True)
-        return rates
-    finally:
-        site.close()
-        if database is not None:
-            database.dispose()
+    print("\n".join(lines), flush=True)
+    return rates
 
 
 def main() -> None:

@@ -10,12 +10,10 @@ from __future__ import annotations
 import argparse
 
 from _harness import AtlassianCloud
-from _harness import app_config
+from _harness import installed_app
 from _harness import private_backend
 from sqlalchemy import text
 
-from addon import create_app
-from addon.db import EXTENSION_KEY as DB_KEY
 from addon.domain.inbox import claim_query
 from addon.models import InboxEvent
 from addon.models.base import utcnow
@@ -35,19 +33,9 @@ def main() -> None:
         if not backend.database_name:
             print("claim plan: needs PostgreSQL (CI=true with a reachable server); skipped")
             return
-        from tests.live_server import LiveServer
-        server = LiveServer()
-        config = app_config(backend, cloud, server.url, redis_url=None)
-        app = create_app(config)
-        server.start(app)
-        database = app.extensions[DB_KEY]
-        sites = [cloud.new_site(f"plan{n}") for n in range(2)]
-        try:
-            tenant_ids = []
-            for site in sites:
-                assert site.install(server.url).status_code == 204
-                tenant_ids.append(app.extensions["ledgerline.tenants"].find(site.client_key)
-                                  .tenant_id)
+        with installed_app(backend, cloud, ["plan0", "plan1"], redis_url=None) as (
+                _, _, database, sites):
+            tenant_ids = [tenant_id for _, tenant_id in sites]
             for tenant_id in tenant_ids:
                 with database.transaction(tenant_id=tenant_id) as session:
                     session.execute(PENDING_ROWS, {"tenant_id": tenant_id, "at": utcnow(),
@@ -67,11 +55,6 @@ def main() -> None:
                 print(f"claim of 100 with {args.backlog:,} pending events in each of two "
                       f"tenants ({backend.notice}):")
                 print("\n".join(f"  {line}" for line in plan))
-        finally:
-            server.stop()
-            for site in sites:
-                site.close()
-            database.dispose()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import argparse
 import time
 
 from _harness import AtlassianCloud
-from _harness import app_config
+from _harness import installed_app
 from _harness import private_backend
 from _harness import start_worker
 from _harness import stop
@@ -25,8 +25,6 @@ from apply import known_issue_events
 from sqlalchemy import func
 from sqlalchemy import select
 
-from addon import create_app
-from addon.db import EXTENSION_KEY as DB_KEY
 from addon.jobs import DRAIN_INBOX_JOB
 from addon.jobs import EXTENSION_KEY as JOBS_KEY
 from addon.jobs import drain_key
@@ -79,40 +77,27 @@ def main() -> None:
         if not backend.redis_url:
             print("fairness: needs Redis (CI=true with a reachable server); skipped")
             return
-        from tests.live_server import LiveServer
-        server = LiveServer()
-        config = app_config(backend, cloud, server.url)
-        app = create_app(config)
-        server.start(app)
-        database = app.extensions[DB_KEY]
-        sites = {"A": cloud.new_site("fairA"), "B": cloud.new_site("fairB")}
-        worker = None
-        try:
+        with installed_app(backend, cloud, ["fairA", "fairB"]) as (config, app, database, sites):
             tenants = {}
-            for name, issues in (("A", args.issues), ("B", args.issues // 4)):
-                site = sites[name]
-                assert site.install(server.url).status_code == 204
-                tenant_id = app.extensions["ledgerline.tenants"].find(site.client_key).tenant_id
+            for name, issues, (site, tenant_id) in zip(
+                    ("A", "B"), (args.issues, args.issues // 4), sites, strict=True):
                 events = known_issue_events(site.model, issues, 4)
                 fill(database, tenant_id, events)
                 tenants[name] = (tenant_id, len(events))
             print(f"two tenants' backlogs, one worker ({backend.notice}):")
             worker = start_worker(config)
-            time.sleep(5)  # the worker process imports and connects before the clock starts
-            jobs = app.extensions[JOBS_KEY]
-            for tenant_id, _ in tenants.values():  # A's drain first: it is ahead in the queue
-                jobs.enqueue_once(drain_key(tenant_id), DRAIN_INBOX_JOB, tenant_id, queue="sync")
-            samples = _watch(database, tenants)
+            try:
+                time.sleep(5)  # the worker process imports and connects before the clock starts
+                jobs = app.extensions[JOBS_KEY]
+                for tenant_id, _ in tenants.values():  # A's drain first: ahead in the queue
+                    jobs.enqueue_once(drain_key(tenant_id), DRAIN_INBOX_JOB, tenant_id,
+                                      queue="sync")
+                samples = _watch(database, tenants)
+            finally:
+                stop(worker)
             for tenant_id, size in tenants.values():
                 check_applied_once(database, tenant_id, size)
             _report(samples, {name: size for name, (_, size) in tenants.items()})
-        finally:
-            if worker is not None:
-                stop(worker)
-            server.stop()
-            for site in sites.values():
-                site.close()
-            database.dispose()
 
 
 if __name__ == "__main__":

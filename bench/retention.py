@@ -17,7 +17,7 @@ import time
 from datetime import timedelta
 
 from _harness import AtlassianCloud
-from _harness import app_config
+from _harness import installed_app
 from _harness import private_backend
 from apply import check_applied_once
 from apply import drain
@@ -27,8 +27,6 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import text
 
-from addon import create_app
-from addon.db import EXTENSION_KEY as DB_KEY
 from addon.domain.inbox import purge_done_events
 from addon.models import InboxEvent
 from addon.models.base import utcnow
@@ -83,16 +81,8 @@ def main() -> None:
         if not backend.database_name:
             print("retention: needs PostgreSQL (CI=true with a reachable server); skipped")
             return
-        from tests.live_server import LiveServer
-        server = LiveServer()
-        config = app_config(backend, cloud, server.url, redis_url=None)
-        app = create_app(config)
-        server.start(app)
-        database = app.extensions[DB_KEY]
-        site = cloud.new_site("retention")
-        try:
-            assert site.install(server.url).status_code == 204
-            tenant_id = app.extensions["ledgerline.tenants"].find(site.client_key).tenant_id
+        with installed_app(backend, cloud, ["retention"], redis_url=None) as (
+                config, _, database, ((site, tenant_id),)):
             print(f"apply rate with done inbox rows behind it ({backend.notice}):")
             rates: dict[str, list[float]] = {"none": [], "old": []}
             applied = 0
@@ -118,10 +108,6 @@ def main() -> None:
             none, old = (sum(r) / len(r) for r in (rates["none"], rates["old"]))
             print(f"  with {args.old:,} done rows / with none: {old / none:.2f}x "
                   "(target: the same rate)")
-        finally:
-            server.stop()
-            site.close()
-            database.dispose()
 
 
 if __name__ == "__main__":
