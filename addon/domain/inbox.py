@@ -27,6 +27,9 @@ from ..models import InboxEvent
 from ..models.sync import INBOX_DONE
 from ..models.sync import INBOX_PARKED
 from ..models.sync import INBOX_PENDING
+from ..models.sync import IS_DONE
+from ..models.sync import IS_PARKED
+from ..models.sync import IS_PENDING
 from . import audit
 from .account_field import account_field_id
 from .errors import error_text
@@ -134,10 +137,12 @@ def claim_query(session: Session, limit: int, now: datetime):
 
     By due time, so the scan of ``ix_inbox_events_claim`` stops after ``limit`` rows instead of
     walking the primary key past other tenants' backlogs (``bench/claim_plan.py``). Plain
-    rows, not ORM objects: a batch only reads them, and marks them done by one ``UPDATE``."""
+    rows, not ORM objects: a batch only reads them, and marks them done by one ``UPDATE``.
+    ``IS_PENDING`` and the other status tests spell the status in the SQL, so the partial
+    indexes serve prepared (generic) plans too (``models.sync``)."""
     query = (select(InboxEvent.id, InboxEvent.event_type, InboxEvent.payload,
                     InboxEvent.attempts)
-             .where(InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now)
+             .where(IS_PENDING, InboxEvent.next_attempt_at <= now)
              .order_by(InboxEvent.next_attempt_at, InboxEvent.id).limit(limit))
     if session.bind.dialect.name == "postgresql":
         # Concurrent workers take disjoint batches instead of waiting on each other.
@@ -246,18 +251,18 @@ def _apply_one_by_one(session: Session, events: list[Row], source: JiraSource, *
 
 def count_due(session: Session, now: datetime) -> int:
     return session.scalar(select(func.count(InboxEvent.id)).where(
-        InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now))
+        IS_PENDING, InboxEvent.next_attempt_at <= now))
 
 
 def tenants_with_due_events(session: Session, now: datetime) -> list[int]:
     """Tenants whose inbox has events due by ``now`` (an all-tenants session)."""
     return list(session.scalars(select(InboxEvent.tenant_id).distinct().where(
-        InboxEvent.status == INBOX_PENDING, InboxEvent.next_attempt_at <= now)))
+        IS_PENDING, InboxEvent.next_attempt_at <= now)))
 
 
 def replay_parked(session: Session, *, now: datetime, event_ids: list[int] | None = None) -> int:
     """Put parked events back in the queue (all, or the given ids). Returns how many."""
-    query = update(InboxEvent).where(InboxEvent.status == INBOX_PARKED)
+    query = update(InboxEvent).where(IS_PARKED)
     if event_ids is not None:
         query = query.where(InboxEvent.id.in_(event_ids))
     result = session.execute(query.values(status=INBOX_PENDING, attempts=0, next_attempt_at=now)
@@ -273,17 +278,16 @@ class InboxStats:
 
 
 def inbox_stats(session: Session) -> InboxStats:
-    counts = dict(session.execute(
-        select(InboxEvent.status, func.count(InboxEvent.id))
-        .where(InboxEvent.status != INBOX_DONE).group_by(InboxEvent.status)
-    ).all())
-    oldest = session.scalar(select(func.min(InboxEvent.received_at))
-                            .where(InboxEvent.status == INBOX_PENDING))
-    return InboxStats(counts.get(INBOX_PENDING, 0), counts.get(INBOX_PARKED, 0), oldest)
+    """One query per status, each read from its partial index (not a scan of the done)."""
+    pending, oldest = session.execute(
+        select(func.count(InboxEvent.id), func.min(InboxEvent.received_at)).where(IS_PENDING)
+    ).one()
+    parked = session.scalar(select(func.count(InboxEvent.id)).where(IS_PARKED))
+    return InboxStats(pending, parked, oldest)
 
 
 def parked_events(session: Session, limit: int = 100) -> list[InboxEvent]:
-    return list(session.scalars(select(InboxEvent).where(InboxEvent.status == INBOX_PARKED)
+    return list(session.scalars(select(InboxEvent).where(IS_PARKED)
                                 .order_by(InboxEvent.next_attempt_at, InboxEvent.id).limit(limit)))
 
 
@@ -295,7 +299,7 @@ def purge_done_events(session: Session, *, before: datetime, limit: int) -> int:
     Parked and pending events are never deleted here. Returns how many went.
     """
     oldest = (select(InboxEvent.id)
-              .where(InboxEvent.status == INBOX_DONE, InboxEvent.processed_at < before)
+              .where(IS_DONE, InboxEvent.processed_at < before)
               .order_by(InboxEvent.processed_at).limit(limit))
     result = session.execute(delete(InboxEvent).where(InboxEvent.id.in_(oldest.scalar_subquery()))
                              .execution_options(synchronize_session=False))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
@@ -65,12 +66,21 @@ class Base(DeclarativeBase):
 
 
 class TenantScoped:
-    """Mixin for every row that belongs to a tenant (all domain data)."""
+    """Mixin for every row that belongs to a tenant (all domain data).
+
+    ``tenant_id`` gets an index of its own unless the model sets ``index_tenant_id = False``:
+    one whose own unique constraints and indexes lead with ``tenant_id`` already serves the
+    tenant lookups (and the cascade when a tenant is deleted) from those, and a redundant
+    index only costs a write per inserted or moved row.
+    """
+
+    index_tenant_id: ClassVar[bool] = True
 
     @declared_attr
     def tenant_id(cls) -> Mapped[int]:  # noqa: N805 - declared_attr receives the class
         return mapped_column(
-            ForeignKey("tenants.id", ondelete="CASCADE"), index=True, nullable=False
+            ForeignKey("tenants.id", ondelete="CASCADE"), index=cls.index_tenant_id,
+            nullable=False,
         )
 
 
