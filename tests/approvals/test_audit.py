@@ -7,7 +7,12 @@ import csv
 import io
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy import text
+
+from addon.domain import audit
+from addon.models import AuditEntry
+from tests.world import tenant_id_of
 
 from .helpers import transition
 
@@ -104,3 +109,60 @@ def test_postgres_refuses_update_and_delete(timesheet, database):
     for statement in ("UPDATE audit_entries SET action = 'Deleted'", "DELETE FROM audit_entries"):
         with pytest.raises(Exception, match="append-only"), database.engine.begin() as conn:
             conn.execute(text(statement))
+
+
+class _Refused(Exception):
+    pass
+
+
+def _record(session, tenant_id: int, entity_id: str) -> None:
+    audit.record(session, tenant_id=tenant_id, entity_type="settings", entity_id=entity_id,
+                 action="Updated", changes=[{"field": "name", "previous": None, "new": "x"}])
+
+
+def _stored(database, tenant_id: int) -> list[tuple[str, int]]:
+    with database.transaction(tenant_id=tenant_id) as session:
+        return [(e.entity_id, e.seq) for e in session.scalars(
+            select(AuditEntry).where(AuditEntry.entity_type == "settings")
+            .order_by(AuditEntry.seq))]
+
+
+def test_entries_of_a_rolled_back_savepoint_or_transaction_are_not_kept(app, installed_site,
+                                                                         database):
+    """Entries wait for the commit to be sealed; a savepoint's rollback must still take its
+    own entries (and those of savepoints inside it) with it, and leave no gap in the chain."""
+    tenant_id = tenant_id_of(app, installed_site)
+    with database.transaction(tenant_id=tenant_id) as session:
+        _record(session, tenant_id, "kept-before")
+        with pytest.raises(_Refused), session.begin_nested():
+            _record(session, tenant_id, "dropped")
+            with session.begin_nested():
+                _record(session, tenant_id, "dropped-inner")
+            raise _Refused
+        with session.begin_nested():
+            _record(session, tenant_id, "kept-savepoint")
+        _record(session, tenant_id, "kept-after")
+    with pytest.raises(_Refused), database.transaction(tenant_id=tenant_id) as session:
+        _record(session, tenant_id, "dropped-with-transaction")
+        raise _Refused
+    stored = _stored(database, tenant_id)
+    assert [entity for entity, _ in stored] == ["kept-before", "kept-savepoint", "kept-after"]
+    seqs = [seq for _, seq in stored]
+    assert seqs == list(range(seqs[0], seqs[0] + 3))
+    with database.transaction(tenant_id=tenant_id) as session:
+        assert audit.verify_chain(session).valid
+
+
+def test_postgres_refuses_to_seal_a_stored_entry(app, installed_site, database):
+    """Entries are inserted sealed, so no update of the chain fields is ever legitimate."""
+    if database.dialect != "postgresql":
+        pytest.skip("the append-only trigger is PostgreSQL's")
+    tenant_id = tenant_id_of(app, installed_site)
+    with database.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO audit_entries (tenant_id, created_at, actor_type, source, entity_type, "
+            "entity_id, action, changes) VALUES (:tenant, now(), 'system', 'job', 'settings', "
+            "'forged', 'Updated', '[]')"), {"tenant": tenant_id})
+    with pytest.raises(Exception, match="append-only"), database.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_entries SET seq = 999, hash = 'forged' "
+                          "WHERE entity_id = 'forged'"))
