@@ -9,15 +9,14 @@ are the session's own ORM objects, so changes to rows that existed go through th
 as before and are flushed together when the batch's savepoint is released.
 
 New rows (mirror issues, worklogs and users, and the app worklogs adopted from them) are
-different: the batch keeps them as plain, session-less objects and inserts them with one Core
-``executemany`` per table (``write_new_rows``) when the batch ends or before the batch's logic
-needs them in the database (``flush``). A profile showed the unit of work's multi-row
-``INSERT … RETURNING`` of those rows costing more than applying them: psycopg parses a
-statement of that size in Python on every flush (it caches only statements with ≤ 50
-parameters), while an ``executemany`` of one short statement is parsed once and pipelined. An
-audited model's rows (app worklogs) get their ids from the sequence first, so that their audit
-entries can name them (``audit.record_inserted``). A row that another worker inserted
-meanwhile fails the insert on its unique key, as the flush did, and the batch is tried again.
+different: the batch keeps them as plain, session-less objects and inserts them with one
+``COPY`` per table (``write_new_rows``, ``bulk.insert_rows``) when the batch ends or before
+the batch's logic needs them in the database (``flush``). Profiles showed first the unit of
+work's multi-row ``INSERT … RETURNING`` of those rows, then an ``executemany``'s per-row
+parameter handling, costing more than applying them. An audited model's rows (app worklogs)
+get their ids from the sequence first, so that their audit entries can name them
+(``audit.record_inserted``). A row that another worker inserted meanwhile fails the insert on
+its unique key, as the flush did, and the batch is tried again.
 
 Work that reads the batch's rows back in aggregate (a budget's burn) is asked for with
 ``at_batch_end`` and done once per key by ``finish_batch``, after the rows are written.
@@ -36,7 +35,6 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from sqlalchemy import func
-from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -49,6 +47,7 @@ from ..models import JiraWorklog
 from ..models import Worklog
 from ..models.worklog import PUSH_PENDING
 from . import audit
+from .bulk import insert_rows
 
 BATCH_KEY = "ledgerline.sync_batch"
 IN_CHUNK = 500  # ids per IN (...) query
@@ -156,7 +155,7 @@ def write_new_rows(session: Session) -> None:
             for row_values, row_id in zip(values, _new_ids(session, table, len(rows)),
                                           strict=True):
                 row_values["id"] = row_id
-        session.execute(insert(table), values)
+        insert_rows(session, table, values)
         if audit.is_tracked(model):
             audit.record_inserted(session, model, values)
         for row in rows:
