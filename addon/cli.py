@@ -20,6 +20,7 @@ from werkzeug.serving import run_simple
 from worker import schedule
 from worker.jobs import backfill
 from worker.jobs import maintenance
+from worker.runtime import tune_gc_for_batches
 
 from . import create_app
 from . import get_settings
@@ -93,6 +94,7 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
     if jobs.inline:
         raise click.ClickException("REDIS_URL is not set: jobs already run in-process")
     configure_mappers()  # once, before forking work-horses
+    tune_gc_for_batches()
     worker = Worker([jobs.queue(name) for name in (queues or QUEUE_NAMES)],
                     connection=jobs.redis)
     worker.work(burst=burst, with_scheduler=True)  # runs delayed jobs too

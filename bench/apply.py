@@ -72,8 +72,10 @@ def _worker(config: dict, tenant_id: int, start: multiprocessing.Event) -> None:
     from addon.domain.inbox import process_due_events
     from worker.jobs.sync import BATCH_SIZE
     from worker.jobs.sync import jira_source
+    from worker.runtime import tune_gc_for_batches
 
     app = create_app(config)
+    tune_gc_for_batches()  # as `ledgerline worker` does before it takes jobs
     with app.app_context():
         database = app.extensions[DB_KEY]
         source = jira_source(tenant_id)

@@ -35,6 +35,7 @@ from tests.live_server import LiveServer  # noqa: E402
 from tests.worker.test_backfill import app_snapshot  # noqa: E402
 from tests.worker.test_backfill import jira_snapshot  # noqa: E402
 from worker.jobs.sync import jira_source  # noqa: E402
+from worker.runtime import tune_gc_for_batches  # noqa: E402
 
 MEMORY_BOUND_MB = 150
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -117,6 +118,9 @@ def _copy_site(app, site, app_url: str, size: dict[str, int]) -> bool:
     tenant_id = app.extensions["ledgerline.tenants"].find(site.client_key).tenant_id
     database = app.extensions[DB_KEY]
     phases = PhaseClock(site)
+    # As `ledgerline worker` does before it takes jobs. It also freezes the fake site's seeded
+    # model, which a real worker's heap does not hold.
+    tune_gc_for_batches()
     with app.app_context(), RssSampler() as memory:
         started = time.perf_counter()
         run_backfill(lambda: database.transaction(tenant_id=tenant_id), jira_source(tenant_id),
