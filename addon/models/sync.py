@@ -80,10 +80,8 @@ def _partial_index(name: str, *columns, where: ColumnElement[bool]) -> Index:
     return Index(name, *columns, postgresql_where=where, sqlite_where=where)
 
 
-# Workers find due events of any tenant (``tenants_with_due_events``).
-_partial_index("ix_inbox_events_due", InboxEvent.next_attempt_at, InboxEvent.tenant_id,
-               where=IS_PENDING)
-# A claim reads one tenant's earliest due events in index order, stopping at its batch.
+# A claim reads one tenant's earliest due events in index order, stopping at its batch. It
+# serves the sweeper's ``tenants_with_due_events`` too: that reads every due event either way.
 _partial_index("ix_inbox_events_claim", InboxEvent.tenant_id, InboxEvent.next_attempt_at,
                InboxEvent.id, where=IS_PENDING)
 # Retention deletes the oldest done events (issue 11).

@@ -1,11 +1,12 @@
 """perf: partial inbox indexes by status, no index of tenant_id alone
 
 Every webhook stores a pending event and every applied event is UPDATEd to done; that UPDATE
-moves the row, so each of the table's indexes got an entry twice per event. The claim and due
-indexes now hold only pending events, the retention index only done ones, and a new index only
-the (rare) parked ones, so storing an event writes five index entries instead of seven and
-marking it done four instead of seven. ix_inbox_events_tenant_id duplicated the leading column
-of both unique constraints and the claim index (the tenant cascade uses those).
+moves the row, so each of the table's indexes got an entry twice per event. The claim index
+now holds only pending events (and serves the sweeper's search for tenants with due events,
+which the due index did), the retention index only done ones, and a new index only the (rare)
+parked ones, so storing an event writes four index entries instead of seven and marking it
+done four instead of seven. ix_inbox_events_tenant_id duplicated the leading column of both
+unique constraints and the claim index (the tenant cascade uses those).
 
 Revision ID: 0013_perf_inbox_partial
 Revises: 0012_perf3_inbox_claim
@@ -33,15 +34,13 @@ def upgrade() -> None:
     for name in ('ix_inbox_events_due', 'ix_inbox_events_claim', 'ix_inbox_events_done',
                  'ix_inbox_events_tenant_id'):
         op.drop_index(name, table_name='inbox_events')
-    _create_partial('ix_inbox_events_due', ['next_attempt_at', 'tenant_id'], PENDING)
     _create_partial('ix_inbox_events_claim', ['tenant_id', 'next_attempt_at', 'id'], PENDING)
     _create_partial('ix_inbox_events_done', ['processed_at'], DONE)
     _create_partial('ix_inbox_events_parked', ['tenant_id', 'next_attempt_at', 'id'], PARKED)
 
 
 def downgrade() -> None:
-    for name in ('ix_inbox_events_parked', 'ix_inbox_events_done', 'ix_inbox_events_claim',
-                 'ix_inbox_events_due'):
+    for name in ('ix_inbox_events_parked', 'ix_inbox_events_done', 'ix_inbox_events_claim'):
         op.drop_index(name, table_name='inbox_events')
     op.create_index('ix_inbox_events_tenant_id', 'inbox_events', ['tenant_id'], unique=False)
     op.create_index('ix_inbox_events_done', 'inbox_events', ['status', 'processed_at'],
