@@ -13,6 +13,7 @@ arrives. Target (issue 11): app ≥ 0.6 × baseline with the worker running.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -59,11 +60,12 @@ def _deliver(send, payloads: list[dict]) -> tuple[float, list[float]]:
     return time.perf_counter() - started, sorted(latencies)
 
 
-def _baseline_sender(url: str):
-    """The same signed request Jira sends, to the baseline's route."""
+def _baseline_sender(site, url: str):
+    """The same signed request Jira sends, made the same way, to the baseline's route: the
+    client's own work (signing, serializing) costs both sides alike on this machine."""
     def send(payload: dict) -> requests.Response:
-        return requests.post(url, json={"webhookEvent": "worklog_created", **payload},
-                             headers={"Authorization": "JWT x"}, timeout=30)
+        _, body, headers = site.webhook_request("worklog_created", payload)
+        return requests.post(url, data=json.dumps(body), headers=headers, timeout=30)
     return send
 
 
@@ -72,7 +74,7 @@ def _phase(name: str, site, baseline_url: str, payloads: list[dict], rounds: int
     app_rates, base_rates, app_latency = [], [], []
     for n in range(rounds):
         chunk = payloads[n * per_round:(n + 1) * per_round]
-        seconds, _ = _deliver(_baseline_sender(baseline_url), chunk)
+        seconds, _ = _deliver(_baseline_sender(site, baseline_url), chunk)
         base_rates.append(len(chunk) / seconds)
         seconds, latencies = _deliver(lambda p: site.send_webhook("worklog_created", p), chunk)
         app_rates.append(len(chunk) / seconds)

@@ -240,7 +240,19 @@ class AppChannel:
         identifier: str | None = None,
         retry: int = 0,
     ) -> requests.Response:
-        """Deliver ``payload`` to the first descriptor webhook registered for ``event``.
+        """Deliver ``payload`` to the first descriptor webhook registered for ``event``."""
+        return _post_json(*self.webhook_request(event, payload, identifier=identifier,
+                                                retry=retry))
+
+    def webhook_request(
+        self: FakeJiraSite,
+        event: str,
+        payload: dict[str, Any],
+        *,
+        identifier: str | None = None,
+        retry: int = 0,
+    ) -> tuple[str, dict[str, Any], dict[str, str]]:
+        """The delivery ``send_webhook`` makes: its URL, body and headers.
 
         Adds ``timestamp``/``webhookEvent`` if absent, signs like Jira (HS256, qsh including any
         query in the registered URL) and sets the identifier and retry headers.
@@ -261,7 +273,7 @@ class AppChannel:
             "X-Atlassian-Webhook-Identifier": identifier or str(uuid.uuid4()),
             "X-Atlassian-Webhook-Retry": str(retry),
         }
-        return _post_json(url, body, headers)
+        return url, body, headers
 
     def _descriptor(self: FakeJiraSite) -> AppDescriptor:
         if self.app_descriptor is None:
