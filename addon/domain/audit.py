@@ -64,8 +64,8 @@ from ..models import WorkAttribute
 from ..models import WorkloadScheme
 from ..models import WorkloadSchemeMember
 from ..models import Worklog
-from ..models.base import utcnow
 from ..models.worklog import BOOKKEEPING as WORKLOG_BOOKKEEPING
+from .bulk import column_defaults
 from .bulk import insert_rows
 
 ACTOR_KEY = "audit_actor"
@@ -170,7 +170,8 @@ def _entry(session: Session, *, tenant_id: int, entity_type: str, entity_id: str
     actor = session.info.get(ACTOR_KEY, SYSTEM_JOB)
     if action in ("Created", "Updated") and actor.source in ("webhook", "job"):
         action = "Synced"
-    return {"tenant_id": tenant_id, "created_at": now or utcnow(),
+    stamp = {"created_at": now} if now is not None else {}  # else the column's default, at seal
+    return {"tenant_id": tenant_id, **stamp,
             "actor_type": actor.kind, "actor_id": actor.account_id, "source": actor.source,
             "entity_type": entity_type, "entity_id": entity_id, "parent_id": parent_id,
             "action": action, "changes": changes}
@@ -328,18 +329,20 @@ def _seal(session: Session) -> None:
     by_tenant: dict[int, list[dict]] = {}
     for _, entry in pending:
         by_tenant.setdefault(entry["tenant_id"], []).append(entry)
-    conn = session.connection()
+    table = AuditEntry.__table__
+    recorded_at = column_defaults(table, ["created_at"])["created_at"]
     for tenant_id in sorted(by_tenant):
         entries = by_tenant[tenant_id]
         seq, last_hash = _lock_head(session, tenant_id)
         for entry in entries:
+            entry.setdefault("created_at", recorded_at)
             seq += 1
             entry["seq"], entry["prev_hash"] = seq, last_hash
             last_hash = entry["hash"] = entry_hash(entry, last_hash)
-        insert_rows(session, AuditEntry.__table__, entries)
+        insert_rows(session, table, entries)
         head = AuditChainHead.__table__
-        conn.execute(update(head).where(head.c.tenant_id == tenant_id)
-                     .values(seq=seq, last_hash=last_hash))
+        session.connection().execute(update(head).where(head.c.tenant_id == tenant_id)
+                                     .values(seq=seq, last_hash=last_hash))
 
 
 @dataclass(frozen=True)

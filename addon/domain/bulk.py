@@ -28,9 +28,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
         connection.execute(insert(table), rows)
         return
     names = list(rows[0])
-    defaults = {column.name: _default(column) for column in table.c
-                if column.name not in rows[0] and column.default is not None
-                and not column.default.is_sequence}
+    defaults = column_defaults(table, [c.name for c in table.c if c.name not in rows[0]])
     columns = [table.c[name] for name in names + list(defaults)]
     processors = [(index, processor) for index, column in enumerate(columns)
                   if (processor := column.type.dialect_impl(connection.dialect)
@@ -47,6 +45,12 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
             copy.write_row(values)
 
 
-def _default(column):
-    default = column.default
-    return default.arg if default.is_scalar else default.arg(None)
+def column_defaults(table: Table, names: list[str]) -> dict:
+    """The Python-side defaults of ``table``'s columns ``names`` that have one (a timestamp's
+    ``utcnow``, say), evaluated once."""
+    found = {}
+    for name in names:
+        default = table.c[name].default
+        if default is not None and not default.is_sequence:
+            found[name] = default.arg if default.is_scalar else default.arg(None)
+    return found
