@@ -92,3 +92,25 @@ def test_new_rows_take_the_sessions_tenant(database, two_tenants):
 def test_maintenance_sessions_see_all_tenants_only_when_asked(database, two_tenants):
     with database.transaction(all_tenants=True) as session:
         assert session.scalar(select(func.count(JiraProject.id))) == 2
+
+
+def test_every_tenant_table_is_indexed_by_tenant_for_lookups_and_the_tenant_cascade():
+    """A model may drop its own ``tenant_id`` index (``index_tenant_id = False``: one less
+    write per row) only when a unique key or full index already leads with ``tenant_id``;
+    otherwise deleting a tenant would scan the table once per cascade."""
+    from sqlalchemy import Index
+    from sqlalchemy import UniqueConstraint
+
+    from addon.models import Base
+
+    unindexed = []
+    for table in Base.metadata.tables.values():
+        if "tenant_id" not in table.c:
+            continue
+        keys = [list(c.columns) for c in table.constraints
+                if isinstance(c, UniqueConstraint) or c is table.primary_key]
+        keys += [list(i.columns) for i in table.indexes
+                 if isinstance(i, Index) and i.dialect_options["postgresql"].get("where") is None]
+        if not any(columns and columns[0].name == "tenant_id" for columns in keys):
+            unindexed.append(table.name)
+    assert unindexed == []

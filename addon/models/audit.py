@@ -27,6 +27,7 @@ from .base import utcnow
 
 class AuditEntry(TenantScoped, Base):
     __tablename__ = "audit_entries"
+    index_tenant_id = False  # its unique key and time index lead with tenant_id
     __table_args__ = (
         UniqueConstraint("tenant_id", "seq"),
         Index("ix_audit_entries_tenant_at", "tenant_id", "created_at"),

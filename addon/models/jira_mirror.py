@@ -36,6 +36,7 @@ class Mirrored:
 
 class JiraProject(Mirrored, TenantScoped, Timestamps, Base):
     __tablename__ = "jira_projects"
+    index_tenant_id = False  # its unique key leads with tenant_id
     __table_args__ = (UniqueConstraint("tenant_id", "jira_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +48,7 @@ class JiraProject(Mirrored, TenantScoped, Timestamps, Base):
 
 class JiraIssue(Mirrored, TenantScoped, Timestamps, Base):
     __tablename__ = "jira_issues"
+    index_tenant_id = False  # its unique key leads with tenant_id
     __table_args__ = (
         UniqueConstraint("tenant_id", "jira_id"),
         Index("ix_jira_issues_tenant_key", "tenant_id", "key"),
@@ -72,6 +74,7 @@ class JiraIssue(Mirrored, TenantScoped, Timestamps, Base):
 
 class JiraWorklog(Mirrored, TenantScoped, Timestamps, Base):
     __tablename__ = "jira_worklogs"
+    index_tenant_id = False  # its unique key leads with tenant_id
     __table_args__ = (
         UniqueConstraint("tenant_id", "jira_id"),
         Index("ix_jira_worklogs_tenant_issue", "tenant_id", "issue_jira_id"),
@@ -92,6 +95,7 @@ class JiraWorklog(Mirrored, TenantScoped, Timestamps, Base):
 
 class JiraUser(TenantScoped, Timestamps, Base):
     __tablename__ = "jira_users"
+    index_tenant_id = False  # its unique key leads with tenant_id
     __table_args__ = (UniqueConstraint("tenant_id", "account_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

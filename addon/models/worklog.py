@@ -60,6 +60,7 @@ class WorkAttribute(TenantScoped, Timestamps, Base):
 
 class Worklog(TenantScoped, Timestamps, Base):
     __tablename__ = "worklogs"
+    index_tenant_id = False  # its unique key and every index lead with tenant_id
     __table_args__ = (
         UniqueConstraint("tenant_id", "jira_worklog_id"),
         Index("ix_worklogs_tenant_issue", "tenant_id", "issue_jira_id"),
