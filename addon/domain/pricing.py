@@ -43,6 +43,7 @@ from .roles import role_on_day_sql
 from .roles import role_timeline
 from .sync_batch import current_batch
 from .sync_batch import memoized
+from .sync_batch import set_fields
 
 BATCH = 5000
 ROUNDING_MODES = ("NONE", "UP", "NEAREST")
@@ -194,9 +195,9 @@ def price_worklog(session: Session, worklog: Worklog, *, now: datetime) -> None:
     line = LineInput(author, worklog.account_key, day, worklog.time_spent_seconds,
                      worklog.billable_seconds, role_id)
     price = price_line(ctx, line)
-    for name in PRICE_FIELDS:  # not ``asdict``: it deep-copies every value (a sync hot path)
-        setattr(worklog, name, getattr(price, name))
-    worklog.priced_at = now
+    # Not ``asdict``: it deep-copies every value (a sync hot path).
+    set_fields(session, worklog, {**{name: getattr(price, name) for name in PRICE_FIELDS},
+                                  "priced_at": now})
 
 
 def reprice_worklogs(session: Session, tenant_id: int, ctx: PricingContext, *,

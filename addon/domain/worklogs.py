@@ -54,11 +54,11 @@ from .periods import closure_status
 from .policy import WorklogPolicy
 from .policy import check_policy
 from .pricing import price_worklog
-from .sync_batch import add_row
 from .sync_batch import at_batch_end
 from .sync_batch import current_batch
 from .sync_batch import find_row
 from .sync_batch import memoized
+from .sync_batch import new_row
 from .sync_batch import remember
 
 AdminCheck = Callable[[], bool]
@@ -329,11 +329,7 @@ def adopt_jira_worklog(session: Session, mirror: JiraWorklog, *, now: datetime) 
     if issue is None:
         return worklog
     if worklog is None:
-        worklog = Worklog(jira_worklog_id=mirror.jira_id, created_by=mirror.author_account_id,
-                          author_account_id=mirror.author_account_id or "unknown",
-                          attributes={}, push_state=PUSH_SYNCED)
-        _adopt_defaults(session, worklog, mirror, issue)
-        add_row(session, Worklog, mirror.jira_id, worklog)
+        worklog = new_row(session, Worklog, mirror.jira_id, _adopted(session, mirror, issue))
     else:
         _follow_jira(session, worklog, mirror, issue)
     price_worklog(session, worklog, now=now)
@@ -350,23 +346,23 @@ def _local(mirror: JiraWorklog, time_zone: str) -> datetime:
     return mirror.started_at.astimezone(ZoneInfo(time_zone))
 
 
-def _adopt_defaults(session: Session, worklog: Worklog, mirror: JiraWorklog,
-                    issue: JiraIssue) -> None:
+def _adopted(session: Session, mirror: JiraWorklog, issue: JiraIssue) -> dict:
+    """The app worklog a Jira worklog first seen becomes: its fields and the app's defaults."""
     time_zone = _author_zone(session, mirror)
     local = _local(mirror, time_zone)
     choice = resolve_account(session, issue, None)
-    worklog.issue_jira_id = issue.jira_id
-    worklog.project_jira_id = issue.project_jira_id
-    worklog.time_zone = time_zone
-    worklog.start_date, worklog.start_time = local.date(), local.time().replace(microsecond=0)
-    worklog.started_at = mirror.started_at
-    worklog.time_spent_seconds = mirror.time_spent_seconds
     bills = choice.account is not None and choice.account.bills_by_default
-    worklog.billable_seconds = mirror.time_spent_seconds if bills else 0
-    worklog.description = mirror.comment or ""
-    worklog.account_key = choice.key
-    worklog.account_rule = choice.rule
-    worklog.complete = not missing_required(_attributes(session), {})
+    return {
+        "jira_worklog_id": mirror.jira_id, "created_by": mirror.author_account_id,
+        "author_account_id": mirror.author_account_id or "unknown", "attributes": {},
+        "push_state": PUSH_SYNCED, "issue_jira_id": issue.jira_id,
+        "project_jira_id": issue.project_jira_id, "time_zone": time_zone,
+        "start_date": local.date(), "start_time": local.time().replace(microsecond=0),
+        "started_at": mirror.started_at, "time_spent_seconds": mirror.time_spent_seconds,
+        "billable_seconds": mirror.time_spent_seconds if bills else 0,
+        "description": mirror.comment or "", "account_key": choice.key,
+        "account_rule": choice.rule, "complete": not missing_required(_attributes(session), {}),
+    }
 
 
 def _attributes(session: Session) -> list:
