@@ -167,7 +167,7 @@ def set_fields(session: Session, row, values: dict) -> None:
 
 
 def write_new_rows(session: Session) -> None:
-    """Insert the batch's new mirror rows, one ``executemany`` per table.
+    """Insert the batch's new rows, one ``COPY`` per table (``bulk.insert_rows``).
 
     They are then forgotten by the batch: a later lookup reads the stored row back as an ORM
     object, so the rest of the batch changes it through the unit of work.
