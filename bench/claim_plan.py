@@ -18,12 +18,12 @@ from datetime import timedelta
 from _harness import AtlassianCloud
 from _harness import installed_app
 from _harness import private_backend
-from sqlalchemy import event
 from sqlalchemy import text
 
 from addon.domain.inbox import claim_query
 from addon.domain.inbox import purge_done_events
 from addon.models.base import utcnow
+from tests.sql_capture import sent_statements
 
 BACKLOG_ROWS = text("""
     INSERT INTO inbox_events (tenant_id, event_type, dedupe_key, received_at, payload, status,
@@ -90,24 +90,6 @@ def main() -> None:
             finally:
                 session.rollback()
                 session.close()
-
-
-class sent_statements:  # noqa: N801 - used as a context manager
-    """The ``(SQL, parameters)`` the engine sends while the block runs."""
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.sent: list[tuple[str, dict]] = []
-
-    def _record(self, conn, cursor, statement, parameters, context, executemany):
-        self.sent.append((statement, parameters))
-
-    def __enter__(self) -> list[tuple[str, dict]]:
-        event.listen(self.engine, "before_cursor_execute", self._record)
-        return self.sent
-
-    def __exit__(self, *exc) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._record)
 
 
 def print_generic_plan(session, statement: str, parameters: dict) -> None:

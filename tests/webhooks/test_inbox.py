@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -13,6 +12,7 @@ from addon.models import InboxEvent
 from addon.models import JiraIssue
 from addon.models import JiraWorklog
 from addon.models.base import utcnow
+from tests.sql_capture import sent_statements
 from tests.world import tenant_id_of
 
 
@@ -86,14 +86,8 @@ def test_inbox_queries_send_the_status_as_text_so_partial_indexes_serve_prepared
         installed_site, app, database):
     # A generic plan (psycopg prepares a statement after five runs) cannot use an index
     # partial on status for ``status = $1``; bench/claim_plan.py prints the claim's.
-    sent = []
-
-    def record(conn, cursor, statement, *rest):
-        sent.append(statement)
-
     now = utcnow()
-    event.listen(database.engine, "before_cursor_execute", record)
-    try:
+    with sent_statements(database.engine) as captured:
         with database.transaction(tenant_id=tenant_id_of(app, installed_site)) as session:
             session.execute(inbox.claim_query(session, 10, now)).all()
             inbox.count_due(session, now)
@@ -103,8 +97,7 @@ def test_inbox_queries_send_the_status_as_text_so_partial_indexes_serve_prepared
         with database.transaction(all_tenants=True) as session:
             inbox.tenants_with_due_events(session, now)
             inbox.purge_done_events(session, before=now, limit=10)
-    finally:
-        event.remove(database.engine, "before_cursor_execute", record)
+    sent = [statement for statement, _ in captured]
     conditions = [s.split("WHERE", 1)[1] for s in sent if "inbox_events" in s and "WHERE" in s]
     assert len(conditions) == 8
     assert [c for c in conditions if BOUND_STATUS.search(c)] == []
